@@ -1,0 +1,121 @@
+"""Command line: `lotse chat`, `lotse run`, `lotse check-data`, `lotse flow-diagram`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, from_env
+from bot.core.catalogue import CatalogueError, load_catalogue
+from bot.core.flow import FlowError, load_flow
+
+log = logging.getLogger("lotse")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lotse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="chat with Lotse in this terminal (no token needed)")
+    chat.add_argument("--user", default="console", help="who is chatting (default: console)")
+    chat.add_argument("--lang", default=None, help="language code to start in, e.g. ar")
+    commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("check-data", help="validate data/ and conversations/ and exit")
+    diagram = commands.add_parser("flow-diagram", help="write conversations/*.mmd diagrams")
+    diagram.add_argument("--check", action="store_true", help="fail if a diagram is outdated")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = from_env(os.environ)
+    except ConfigError as exc:
+        print(f"lotse: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level if args.command == "run" else "WARNING",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command == "check-data":
+            return check_data(config.data, config.conversations)
+        if args.command == "flow-diagram":
+            return flow_diagram(config.conversations, args.check)
+        if args.command == "chat":
+            return asyncio.run(_chat(config, args.user, args.lang))
+        if args.command == "run":
+            from bot.channels.telegram import run_polling
+
+            config.require_token()
+            run_polling(config)
+            return 0
+    except (ConfigError, CatalogueError, FlowError) as exc:
+        print(f"lotse: cannot start:\n{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 1
+
+
+def check_data(data: Path, conversations: Path) -> int:
+    problems: list[str] = []
+    try:
+        catalogue = load_catalogue(data)
+    except CatalogueError as exc:
+        problems.extend(exc.problems)
+        catalogue = None
+    for path in sorted(conversations.glob("*.toml")):
+        try:
+            load_flow(path)
+        except FlowError as exc:
+            problems.append(str(exc))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    assert catalogue is not None
+    print(
+        f"ok: {len(catalogue.districts)} districts, {len(catalogue.places)} places, "
+        f"{len(catalogue.offers)} offers"
+    )
+    return 0
+
+
+def flow_diagram(conversations: Path, check: bool) -> int:
+    outdated = []
+    for path in sorted(conversations.glob("*.toml")):
+        diagram = load_flow(path).to_mermaid()
+        target = path.with_suffix(".mmd")
+        if target.exists() and target.read_text(encoding="utf-8") == diagram:
+            continue
+        if check:
+            outdated.append(str(target))
+        else:
+            target.write_text(diagram, encoding="utf-8")
+            print(f"wrote {target}")
+    if outdated:
+        print(f"outdated: {', '.join(outdated)} (run `lotse flow-diagram`)", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _chat(config: Config, user: str, language: str | None) -> int:
+    from bot.channels.console import run_console
+    from bot.service import LotseService
+
+    service = await LotseService.open(config)
+    try:
+        await run_console(service, user, language)
+    finally:
+        await service.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

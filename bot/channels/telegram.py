@@ -1,0 +1,232 @@
+"""Telegram through python-telegram-bot: translate updates to core inputs and replies back.
+
+No decisions here: every update becomes one `Input` for `LotseService.handle`, every `Reply`
+one sendMessage (or an edit of the tapped message). All handlers are registered in
+`register_handlers`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Config
+from bot.core.dialogue_io import Input, Reply
+from bot.core.text import esc
+from bot.service import LotseService
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SERVICE = "service"
+COMMANDS = ("start", "offers", "profile", "language", "privacy", "help")
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def service_of(context: ContextTypes.DEFAULT_TYPE) -> LotseService:
+    return context.application.bot_data[SERVICE]
+
+
+def build_application(config: Config, service: LotseService | None = None) -> Application:
+    """All wiring in one builder call. Without `service`, it is opened at start from config."""
+
+    async def post_init(application: Application) -> None:
+        if SERVICE not in application.bot_data:
+            application.bot_data[SERVICE] = await LotseService.open(config)
+        await set_commands(application)
+
+    async def post_shutdown(application: Application) -> None:
+        opened_here = service is None
+        if opened_here and SERVICE in application.bot_data:
+            await application.bot_data.pop(SERVICE).close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if config.api_base_url:
+        base = config.api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    application = builder.build()
+    if service is not None:
+        application.bot_data[SERVICE] = service
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, on_text))
+    application.add_handler(MessageHandler(private & filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(private, on_other))
+    application.add_handler(MessageHandler(~filters.ChatType.PRIVATE, on_group))
+    application.add_error_handler(on_error)
+
+
+async def set_commands(application: Application) -> None:
+    """The command menu in every shipped language Telegram can address (two-letter codes)."""
+    service: LotseService = application.bot_data[SERVICE]
+    for language in service.world.languages:
+        t = service.world.translator(language.code)
+        commands = [BotCommand(name, t.gettext(COMMAND_HELP[name])) for name in COMMANDS]
+        code = language.code
+        if len(code) == 2:
+            await application.bot.set_my_commands(commands, language_code=code)
+        if code == "en":
+            await application.bot.set_my_commands(commands)
+
+
+# Short descriptions for the command menu; the texts also appear in /help.
+COMMAND_HELP = {
+    "start": "start again from the beginning",
+    "offers": "show the offers that fit you",
+    "profile": "see and change your answers",
+    "language": "change the language",
+    "privacy": "see what I save, delete everything",
+    "help": "this help",
+}
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Input) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    replies = await service_of(context).handle(CHANNEL, str(user.id), event, user.language_code)
+    await send_replies(update, context, chat.id, replies)
+
+
+async def send_replies(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]
+) -> None:
+    query = update.callback_query
+    notice = next((r.notice for r in replies if r.notice), "")
+    if query is not None:
+        await query.answer(notice[:200] or None)
+    for reply in replies:
+        markup = keyboard(reply)
+        if reply.replace and query is not None and query.message is not None:
+            try:
+                await query.edit_message_text(
+                    reply.html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=NO_PREVIEW,
+                )
+                continue
+            except BadRequest as exc:
+                # "message is not modified" or too old to edit: send it as a new message.
+                log.debug("edit failed, sending instead: %s", exc)
+        await context.bot.send_message(
+            chat_id,
+            reply.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+        )
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = update.effective_message.text or "" if update.effective_message else ""
+    name, _, argument = text[1:].partition(" ")
+    name = name.split("@", 1)[0].lower()
+    await _answer(update, context, Input("command", name, argument.strip()))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    await _answer(update, context, Input("text", message.text if message else ""))
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    location = message.location if message else None
+    if location is None:
+        return
+    event = Input("location", latitude=location.latitude, longitude=location.longitude)
+    await _answer(update, context, event)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, context, Input("unsupported"))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    message = query.message
+    if message is not None and message.chat.type != ChatType.PRIVATE:
+        await query.answer()
+        return
+    await _answer(update, context, Input("button", query.data or ""))
+
+
+async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is None or not await service_of(context).first_group_notice(str(chat.id)):
+        return
+    user = update.effective_user
+    t = service_of(context).translator_for(user.language_code if user else None)
+    text = t.gettext(
+        "I only work in private chats, to protect your data. Please write to me directly: @{bot}"
+    ).format(bot=context.bot.username)
+    await context.bot.send_message(chat.id, esc(text), parse_mode=ParseMode.HTML)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure with its traceback; tell the person something went wrong, nothing more."""
+    log.error("update failed", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden):
+        return  # the person blocked the bot; nobody to tell
+    user = update.effective_user
+    t = service_of(context).translator_for(user.language_code if user else None)
+    text = t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, esc(text))
+    except TelegramError:
+        log.warning("could not tell the user about the failure", exc_info=True)
+
+
+def run_polling(config: Config) -> None:
+    application = build_application(config)
+    log.info("Lotse starts polling (%r)", config)
+    application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])

@@ -1,0 +1,84 @@
+"""Settings from environment variables, read in one place (`from_env`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENT = {
+    "TELEGRAM_BOT_TOKEN": "the bot token from @BotFather; needed only for `lotse run`",
+    "TELEGRAM_API_BASE_URL": "optional self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot",
+    "LOTSE_DATABASE": "SQLite file (default: lotse.sqlite3 in the current folder)",
+    "LOTSE_DATA": "catalogue folder (default: the repository's data/)",
+    "LOTSE_TIMEZONE": "time zone of the district (default: Europe/Berlin)",
+    "LOTSE_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default: INFO)",
+}
+
+
+class ConfigError(ValueError):
+    """A missing or wrong setting; the message is one sentence naming the variable."""
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram_token: str = field(default="", repr=False)
+    api_base_url: str = ""
+    database: Path = Path("lotse.sqlite3")
+    data: Path = ROOT / "data"
+    timezone: str = "Europe/Berlin"
+    log_level: str = "INFO"
+    conversations: Path = ROOT / "conversations"
+    locales: Path = ROOT / "locales"
+
+    def __repr__(self) -> str:
+        token = "set (hidden)" if self.telegram_token else "not set"
+        return (
+            f"Config(telegram_token={token}, api_base_url={self.api_base_url!r}, "
+            f"database={str(self.database)!r}, data={str(self.data)!r}, "
+            f"timezone={self.timezone!r})"
+        )
+
+    def require_token(self) -> str:
+        if not self.telegram_token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it."
+            )
+        return self.telegram_token
+
+
+def from_env(env: Mapping[str, str]) -> Config:
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if token and (":" not in token or " " in token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN looks wrong: a token looks like 123456:ABC-def.")
+    base_url = env.get("TELEGRAM_API_BASE_URL", "").strip()
+    if base_url:
+        parsed = urlparse(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(
+                "TELEGRAM_API_BASE_URL must be an http(s) address, e.g. http://127.0.0.1:8081/bot."
+            )
+    data = Path(env.get("LOTSE_DATA") or ROOT / "data")
+    if not (data / "districts.csv").is_file():
+        raise ConfigError(f"LOTSE_DATA points to {data}, which has no districts.csv.")
+    timezone = env.get("LOTSE_TIMEZONE", "").strip() or "Europe/Berlin"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"LOTSE_TIMEZONE {timezone!r} is not a known time zone.") from exc
+    log_level = (env.get("LOTSE_LOG_LEVEL", "").strip() or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("LOTSE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
+    database = Path(env.get("LOTSE_DATABASE", "").strip() or "lotse.sqlite3")
+    return Config(
+        telegram_token=token,
+        api_base_url=base_url,
+        database=database,
+        data=data,
+        timezone=timezone,
+        log_level=log_level,
+    )

@@ -1,0 +1,44 @@
+"""The values that cross the border between a channel and the dialogue core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+InputKind = Literal["command", "text", "button", "location", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing a person did: typed, tapped, shared a location or sent something else."""
+
+    kind: InputKind
+    value: str = ""
+    # For commands: the argument after the command (a /start deep-link payload).
+    argument: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send. `html` uses Telegram's HTML subset; every dynamic part is escaped."""
+
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    # True: this message replaces the one whose button was tapped (e.g. ticking an interest).
+    replace: bool = False
+    notice: str = ""  # short pop-up text for a tapped button (answerCallbackQuery)
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    # Side effects the service carries out after the reply is computed.
+    erase: bool = False

@@ -1,0 +1,40 @@
+"""The fixed vocabularies shared by the catalogue, the profile and the conversation."""
+
+from __future__ import annotations
+
+# Interest keys double as offer categories: one list, so an answer always maps to offers.
+INTERESTS: tuple[str, ...] = (
+    "german_course",
+    "school_certificate",
+    "vocational_training",
+    "job",
+    "university",
+    "internship",
+    "counselling",
+    "sport",
+    "culture_music",
+    "mentoring",
+    "recognition",
+)
+
+STATUSES: tuple[str, ...] = (
+    "gestattung",
+    "duldung",
+    "aufenthaltserlaubnis",
+    "protection_24",
+    "eu_citizen",
+    "other",
+)
+STATUS_UNKNOWN = "unknown"
+
+# Ordered: a higher index means more German.
+GERMAN_LEVELS: tuple[str, ...] = ("none", "A1", "A2", "B1", "B2", "C1")
+LEVEL_UNKNOWN = "unknown"
+
+# The focus group; people outside it are served with a note.
+FOCUS_AGE_MIN = 14
+FOCUS_AGE_MAX = 27
+
+
+def level_rank(level: str) -> int:
+    return GERMAN_LEVELS.index(level)

@@ -1,0 +1,41 @@
+"""The translator seam and the small helpers every reply builder needs."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Protocol
+
+from bot.core.bidi import is_rtl, isolate
+
+
+class Translator(Protocol):
+    """Messages and formats in one language; built by `bot.i18n`, passed in, never global."""
+
+    language: str
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+    def pgettext(self, context: str, message: str) -> str: ...
+
+    def format_number(self, number: float) -> str: ...
+
+    def format_currency(self, amount: float, currency: str) -> str: ...
+
+    def format_date(self, day: date) -> str: ...
+
+
+def esc(text: str) -> str:
+    """Escape for Telegram's HTML parse mode (it accepts only &lt; &gt; &amp; &quot;)."""
+    return html.escape(text, quote=True).replace("&#x27;", "'")
+
+
+def ltr(t: Translator, fragment: str) -> str:
+    """Isolate a left-to-right fragment when the reader's language runs right to left."""
+    return isolate(fragment) if is_rtl(t.language) else fragment
+
+
+def bold(text_html: str) -> str:
+    return f"<b>{text_html}</b>"

@@ -1,0 +1,58 @@
+"""Everything the dialogue reads but never changes, passed in from outside."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.catalogue import Catalogue
+from bot.core.flow import Flow
+from bot.core.places import PlaceIndex
+from bot.core.text import Translator
+
+FALLBACK_LANGUAGE = "en"
+
+# Telegram sends IETF tags; some name a language we ship under another code, or a language
+# whose speakers usually read one we ship (Belarusian or Kazakh speakers mostly read Russian).
+CLOSEST_LANGUAGE = {
+    "prs": "fa_AF",
+    "fa_af": "fa_AF",
+    "kmr": "ku",
+    "sdh": "ckb",
+    "be": "ru",
+    "kk": "ru",
+    "ky": "ru",
+    "az": "tr",
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # our catalogue code: "ar", "fa_AF", "ckb", ...
+    name: str  # in its own script, for the picker
+
+
+@dataclass(frozen=True)
+class World:
+    flow: Flow
+    catalogue: Catalogue
+    places: PlaceIndex
+    languages: tuple[Language, ...]
+    translator: Callable[[str], Translator]
+    today: date
+
+    def language(self, code: str | None) -> Language | None:
+        return next((lang for lang in self.languages if lang.code == code), None)
+
+    def closest_language(self, tag: str | None) -> str | None:
+        """A shipped language for a Telegram `language_code` like "ar" or "uk-UA", or None."""
+        if not tag:
+            return None
+        tag = tag.replace("-", "_").lower()
+        codes = {lang.code.lower(): lang.code for lang in self.languages}
+        for candidate in (tag, tag.split("_")[0]):
+            candidate = CLOSEST_LANGUAGE.get(candidate, candidate).lower()
+            if candidate in codes:
+                return codes[candidate]
+        return None

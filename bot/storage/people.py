@@ -1,0 +1,119 @@
+"""Queries for users, their answers and their conversation state (the only SQL for them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.profile import Profile, Session
+
+
+class PeopleRepository:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def load(self, channel: str, external_id: str) -> Session | None:
+        async with self.db.execute(
+            """
+            SELECT u.language, p.age, p.status, p.german_level, p.place, p.interests,
+                   c.step, c.history, c.pending, c.return_to
+            FROM users u
+            LEFT JOIN profiles p ON p.user_id = u.id
+            LEFT JOIN conversation_state c ON c.user_id = u.id
+            WHERE u.channel = ? AND u.external_id = ?
+            """,
+            (channel, external_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        profile = Profile(
+            age=row["age"],
+            status=row["status"],
+            german_level=row["german_level"],
+            place=row["place"],
+            interests=tuple(json.loads(row["interests"] or "[]")),
+        )
+        return Session(
+            language=row["language"],
+            consented=True,
+            step=row["step"],
+            history=list(json.loads(row["history"] or "[]")),
+            pending=dict(json.loads(row["pending"] or "{}")),
+            return_to=row["return_to"] or "",
+            profile=profile,
+        )
+
+    async def save(self, channel: str, external_id: str, session: Session, now: datetime) -> None:
+        """Store a consented session: user, answers and conversation state in one transaction."""
+        if not session.consented:
+            raise ValueError("refusing to store a session without consent")
+        stamp = now.isoformat()
+        profile = session.profile
+        try:
+            await self.db.execute(
+                """
+                INSERT INTO users (channel, external_id, language, consented_at, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (channel, external_id) DO UPDATE SET language = excluded.language
+                """,
+                (channel, external_id, session.language, stamp, stamp),
+            )
+            async with self.db.execute(
+                "SELECT id FROM users WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
+            ) as cursor:
+                user_id = (await cursor.fetchone())["id"]
+            await self.db.execute(
+                """
+                INSERT INTO profiles (user_id, age, status, german_level, place, interests,
+                                      updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    age = excluded.age, status = excluded.status,
+                    german_level = excluded.german_level, place = excluded.place,
+                    interests = excluded.interests, updated_at = excluded.updated_at
+                """,
+                (
+                    user_id,
+                    profile.age,
+                    profile.status,
+                    profile.german_level,
+                    profile.place,
+                    json.dumps(list(profile.interests)),
+                    stamp,
+                ),
+            )
+            await self.db.execute(
+                """
+                INSERT INTO conversation_state (user_id, step, history, pending, return_to,
+                                                updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    step = excluded.step, history = excluded.history,
+                    pending = excluded.pending, return_to = excluded.return_to,
+                    updated_at = excluded.updated_at
+                """,
+                (
+                    user_id,
+                    session.step,
+                    json.dumps(session.history),
+                    json.dumps(session.pending, ensure_ascii=False),
+                    session.return_to,
+                    stamp,
+                ),
+            )
+            await self.db.commit()
+        except BaseException:
+            await self.db.rollback()
+            raise
+
+    async def erase(self, channel: str, external_id: str) -> bool:
+        """Delete the person and, through the cascade, everything stored about them."""
+        cursor = await self.db.execute(
+            "DELETE FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
+        )
+        await self.db.commit()
+        return cursor.rowcount > 0

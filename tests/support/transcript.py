@@ -1,0 +1,95 @@
+"""A chat transcript driver for the dialogue: send, look at the reply, tap a button."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from bot.core.bidi import strip_isolates
+from bot.core.dialogue_io import Button, Input, Reply
+from bot.service import LotseService
+
+_TAG = re.compile(r"</?[a-z][^>]*>")
+
+
+def plain(text: str) -> str:
+    return strip_isolates(html.unescape(_TAG.sub("", text)))
+
+
+@dataclass
+class Transcript:
+    service: LotseService
+    user: str = "u1"
+    channel: str = "test"
+    language_hint: str | None = None
+    replies: list[Reply] = field(default_factory=list)
+
+    async def _do(self, event: Input) -> list[Reply]:
+        self.replies = await self.service.handle(
+            self.channel, self.user, event, self.language_hint
+        )
+        assert self.replies, f"no reply to {event}"
+        return self.replies
+
+    async def send(self, text: str) -> list[Reply]:
+        if text.startswith("/"):
+            name, _, argument = text[1:].partition(" ")
+            return await self._do(Input("command", name, argument))
+        return await self._do(Input("text", text))
+
+    async def press(self, data: str) -> list[Reply]:
+        return await self._do(Input("button", data))
+
+    async def tap(self, label: str) -> list[Reply]:
+        """Tap the button of the last replies whose visible label contains `label`."""
+        for button in self.buttons:
+            if label in plain(button.label):
+                return await self.press(button.data)
+        raise AssertionError(f"no button {label!r} in {[plain(b.label) for b in self.buttons]}")
+
+    async def share_location(self, lat: float, lon: float) -> list[Reply]:
+        return await self._do(Input("location", latitude=lat, longitude=lon))
+
+    @property
+    def buttons(self) -> list[Button]:
+        return [b for reply in self.replies for row in reply.buttons for b in row]
+
+    @property
+    def labels(self) -> list[str]:
+        return [plain(b.label) for b in self.buttons]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(plain(r.html) for r in self.replies)
+
+    @property
+    def html(self) -> str:
+        return "\n\n".join(r.html for r in self.replies)
+
+    def offer_ids(self) -> list[str]:
+        return [b.data.removeprefix("o:") for b in self.buttons if b.data.startswith("o:")]
+
+    async def onboard(
+        self,
+        *,
+        language: str = "English",
+        age: str = "17",
+        status: str = "Asylum procedure",
+        german: str = "A1",
+        place: str = "Helmstedt",
+        place_choice: str | None = None,
+        interests: tuple[str, ...] = ("German course",),
+    ) -> list[Reply]:
+        """The whole onboarding with button labels in the chosen language."""
+        await self.send("/start")
+        await self.tap(language)
+        await self.press("s:consent:agree")
+        await self.send(age)
+        await self.tap(status)
+        await self.tap(german)
+        await self.send(place)
+        await self.tap(place_choice or place)
+        for interest in interests:
+            await self.tap(interest)
+        return await self.press("d:interests")

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ROOT
+from bot.core.flow import FlowError, load_flow, parse_flow
+
+
+def minimal(**overrides: object) -> dict:
+    steps = [
+        {"id": "age", "kind": "number", "prompt": "Age?", "validator": "age_or_birth_year",
+         "save": "age", "next": "status"},
+        {"id": "status", "kind": "choice", "prompt": "Status?", "save": "status",
+         "options": [{"value": "duldung", "label": "Duldung"}]},
+    ]  # fmt: skip
+    raw = {"id": "demo", "start": "age", "steps": steps}
+    raw.update(overrides)
+    return raw
+
+
+def test_the_shipped_onboarding_loads() -> None:
+    flow = load_flow(ROOT / "conversations" / "onboarding.toml")
+    assert list(flow.steps) == [
+        "language", "consent", "age", "residence_status", "german_level", "place", "interests",
+    ]  # fmt: skip
+    assert flow.step("residence_status").option("unknown") is not None
+    assert flow.step("german_level").option("unknown") is not None
+    assert len(flow.step("interests").options) == 11
+
+
+def test_every_flow_diagram_is_in_sync() -> None:
+    for path in (ROOT / "conversations").glob("*.toml"):
+        diagram = path.with_suffix(".mmd")
+        assert diagram.read_text(encoding="utf-8") == load_flow(path).to_mermaid(), (
+            f"{diagram} is outdated: run `lotse flow-diagram`"
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r["steps"][0].update(next="nowhere"), "step age next: unknown step 'nowhere'"),
+        (lambda r: r["steps"][0].update(validator="magic"), "(age) validator: unknown validator"),
+        (lambda r: r["steps"][1].update(kind="dance"), "(status) kind: must be one of"),
+        (lambda r: r["steps"][1]["options"][0].update(value="visa"), "not a known status key"),
+        (lambda r: r["steps"][0].update(next="end"), "unreachable step(s): status"),
+        (lambda r: r["steps"].append(dict(r["steps"][0])), "duplicate step id 'age'"),
+        (lambda r: r["steps"][1].update(options=[]), "(status) options: this kind of step needs"),
+        (lambda r: r.update(start="nope"), "start: unknown step 'nope'"),
+    ],
+)
+def test_broken_flows_name_file_step_and_field(change, message: str) -> None:
+    raw = minimal()
+    change(raw)
+    with pytest.raises(FlowError) as error:
+        parse_flow(raw, "conversations/demo.toml")
+    assert str(error.value).startswith("conversations/demo.toml: ")
+    assert message in str(error.value)
+
+
+def test_a_file_that_is_not_toml_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text("id = [", encoding="utf-8")
+    with pytest.raises(FlowError, match=r"broken\.toml"):
+        load_flow(path)

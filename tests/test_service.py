@@ -1,0 +1,45 @@
+"""The service around the core: sessions survive a restart, sensitive data stays minimal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.service import Content, LotseService
+from bot.storage.database import connect
+from tests.conftest import NOW
+from tests.support.transcript import Transcript
+
+
+async def test_a_restart_continues_at_the_same_question(content: Content, db_path: Path) -> None:
+    first = LotseService(await connect(db_path), content, clock=lambda: NOW)
+    chat = Transcript(first, user="7")
+    await chat.send("/start")
+    await chat.tap("English")
+    await chat.tap("I agree")
+    await chat.send("16")
+    await chat.tap("Tolerated stay")
+    assert "How good is your German" in chat.text
+    await first.close()
+
+    second = LotseService(await connect(db_path), content, clock=lambda: NOW)
+    try:
+        chat = Transcript(second, user="7")
+        await chat.send("/resume")
+        assert "How good is your German" in chat.text
+        await chat.tap("A2")
+        assert "Where do you live" in chat.text
+        session = await second.session("test", "7")
+        assert session is not None
+        assert (session.profile.age, session.profile.status) == (16, "duldung")
+        assert session.profile.german_level == "A2"
+    finally:
+        await second.close()
+
+
+async def test_the_database_holds_no_names_and_no_message_texts(service: LotseService) -> None:
+    chat = Transcript(service, user="99")
+    await chat.onboard(place="Königslutr", place_choice="Königslutter")
+    await chat.send("my name is Ahmad Karimi")
+    dump = "\n".join([line async for line in service.db.iterdump()])
+    assert "Ahmad" not in dump and "Königslutr" not in dump
+    assert "koenigslutter" in dump
