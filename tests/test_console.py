@@ -1,0 +1,82 @@
+"""The terminal chat, driven through a subprocess with piped input, as a person would script it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURE_DATA
+
+SCRIPT = """\
+17
+Tolerated stay
+A1
+helmstet
+1
+German course
+Sport
+Done
+"""
+
+
+def run_chat(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.update(LOTSE_DATABASE=str(tmp_path / "chat.sqlite3"), LOTSE_DATA=str(FIXTURE_DATA))
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_piped_conversation_reaches_the_offers(tmp_path: Path) -> None:
+    result = run_chat(tmp_path, "1\n" + SCRIPT, "--lang", "en", "--user", "amira")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Do you agree that I save your answers?" in out
+    assert "[1] I agree" in out
+    assert "Here are the offers for you" in out
+    assert "Sprach- und Integrationsklasse (BES)" in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_a_second_run_continues_where_the_first_stopped(tmp_path: Path) -> None:
+    first = run_chat(tmp_path, "1\n17\n", "--lang", "en")
+    assert "Which paper do you have" in first.stdout
+    second = run_chat(tmp_path, "Tolerated stay\n")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("Which paper do you have") == 1  # resumed, not restarted
+    assert "How good is your German" in second.stdout
+
+
+def test_arabic_in_the_terminal(tmp_path: Path) -> None:
+    result = run_chat(tmp_path, "1\n", "--lang", "ar")
+    assert result.returncode == 0, result.stderr
+    assert "Do you agree" not in result.stdout  # the consent text is translated
+    assert "/privacy" in result.stdout
+
+
+def test_a_broken_catalogue_stops_start_with_file_row_and_field(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "offers").mkdir(parents=True)
+    for name in ("districts.csv", "places.csv"):
+        (data / name).write_bytes((FIXTURE_DATA / name).read_bytes())
+    offers = (FIXTURE_DATA / "offers" / "krefeld.csv").read_text(encoding="utf-8")
+    (data / "offers" / "krefeld.csv").write_text(offers.replace(",27,", ",x27,"), "utf-8")
+    env = dict(os.environ, LOTSE_DATA=str(data), LOTSE_DATABASE=str(tmp_path / "db.sqlite3"))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"], input="", capture_output=True, text=True,
+        env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"{data / 'offers' / 'krefeld.csv'}:4: min_age: 'x27' is not a whole number" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,377 @@
+"""The fake Bot API must reject what Telegram rejects, and carry the real PTB stack end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from tests.support.fake_bot_api import (
+    APIError,
+    FakeBotAPI,
+    TelegramHTMLError,
+    parse_telegram_html,
+    parse_text,
+    validate_reply_markup,
+)
+
+USER = 4242
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: FakeBotAPI) -> AsyncIterator[Bot]:
+    async with Bot(api.token, base_url=api.base_url) as client:
+        yield client
+
+
+# --- HTML parse mode ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "visible"),
+    [
+        ("plain text", "plain text"),
+        ("<b>b</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>n</ins>", "b s i e u n"),
+        ("<s>s</s> <strike>t</strike> <del>d</del>", "s t d"),
+        ('<span class="tg-spoiler">secret</span> <tg-spoiler>too</tg-spoiler>', "secret too"),
+        ('<a href="https://example.org/?a=1&amp;b=2">link</a>', "link"),
+        ("<code>x &lt; y</code> <pre>block</pre>", "x < y block"),
+        ('<pre><code class="language-python">print(1)</code></pre>', "print(1)"),
+        ("<blockquote>q</blockquote> <blockquote expandable>long</blockquote>", "q long"),
+        ('<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>', "👍"),
+        ("<b>bold <i>and italic</i></b>", "bold and italic"),
+        ("&lt;&gt;&amp;&quot; &#228; &#xE4; 1 > 0", '<>&" ä ä 1 > 0'),
+        ("<B>upper case tags</B>", "upper case tags"),
+    ],
+)
+def test_valid_telegram_html_is_accepted(html: str, visible: str) -> None:
+    text, _ = parse_telegram_html(html)
+    assert text == visible
+
+
+def test_html_entities_carry_links_and_languages() -> None:
+    _, entities = parse_telegram_html(
+        '<a href="https://a.de/?x=1&amp;y=2">a</a> <pre><code class="language-py">p</code></pre>'
+        " <blockquote expandable>q</blockquote>"
+    )
+    assert entities == [
+        {"type": "text_link", "offset": 0, "length": 1, "url": "https://a.de/?x=1&y=2"},
+        {"type": "pre", "offset": 2, "length": 1, "language": "py"},
+        {"type": "expandable_blockquote", "offset": 4, "length": 1},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("html", "detail"),
+    [
+        ("<div>x</div>", 'Unsupported start tag "div"'),
+        ("line<br>break", 'Unsupported start tag "br"'),
+        ("<b>never closed", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b><i>x</b></i>", 'expected "</i>", found "</b>"'),
+        ("stray</b>", "Unexpected end tag"),
+        ("1 < 2", 'Unsupported start tag ""'),
+        ("a <3 b", 'Unsupported start tag "3"'),
+        ("Tom &amp Jerry", "Unsupported HTML entity"),
+        ("&nbsp;", "Unsupported HTML entity"),
+        ("AT&T", "Unsupported HTML entity"),
+        ("&#0;", "Unsupported HTML entity"),
+        ("<span>no class</span>", 'Tag "span" must have class "tg-spoiler"'),
+        ("<tg-emoji>👍</tg-emoji>", "emoji-id"),
+    ],
+)
+def test_invalid_html_is_rejected(html: str, detail: str) -> None:
+    with pytest.raises(TelegramHTMLError) as info:
+        parse_telegram_html(html)
+    assert detail in str(info.value)
+
+
+def test_html_entities_have_utf16_offsets() -> None:
+    text, entities = parse_telegram_html("😀 <b>fett</b> &amp; <i>ä</i>")
+    assert text == "😀 fett & ä"
+    # The emoji is two UTF-16 code units, so "fett" starts at 3.
+    assert entities == [
+        {"type": "bold", "offset": 3, "length": 4},
+        {"type": "italic", "offset": 10, "length": 1},
+    ]
+
+
+def test_error_positions_are_utf8_byte_offsets() -> None:
+    with pytest.raises(TelegramHTMLError, match="byte offset 3"):
+        parse_telegram_html("ä <x>")
+
+
+def test_text_length_is_counted_after_parsing() -> None:
+    visible = "a" * 4096
+    text, _ = parse_text(f"<b>{visible}</b>", "HTML", limit=4096)
+    assert text == visible
+    with pytest.raises(APIError, match="message is too long"):
+        parse_text("a" * 4097, None, limit=4096)
+    with pytest.raises(APIError, match="message is too long"):
+        parse_text("&amp;" * 4097, "HTML", limit=4096)  # 4097 visible characters
+    with pytest.raises(APIError, match="message text is empty"):
+        parse_text("<b> </b>\n", "HTML", limit=4096)
+
+
+def test_callback_data_is_counted_in_utf8_bytes() -> None:
+    def markup(data: str) -> dict[str, object]:
+        return {"inline_keyboard": [[{"text": "Go", "callback_data": data}]]}
+
+    validate_reply_markup(markup("ä" * 32))  # 32 characters, 64 bytes
+    with pytest.raises(APIError, match="BUTTON_DATA_INVALID"):
+        validate_reply_markup(markup("ä" * 32 + "x"))  # only 33 characters, but 65 bytes
+    with pytest.raises(APIError, match="BUTTON_DATA_INVALID"):
+        validate_reply_markup(markup(""))
+
+
+@pytest.mark.parametrize(
+    ("button", "detail"),
+    [
+        ({"text": "", "callback_data": "x"}, "Text must be non-empty"),
+        ({"text": "Go"}, "Text buttons are unallowed"),
+        ({"text": "Go", "callback_data": "x", "url": "https://a.b"}, "exactly one"),
+        ({"text": "Go", "url": "javascript:alert(1)"}, "BUTTON_URL_INVALID"),
+    ],
+)
+def test_bad_inline_buttons_are_rejected(button: dict[str, object], detail: str) -> None:
+    with pytest.raises(APIError, match=detail):
+        validate_reply_markup({"inline_keyboard": [[button]]})
+
+
+def test_at_most_100_inline_buttons() -> None:
+    rows = [[{"text": str(i), "callback_data": str(i)}] for i in range(100)]
+    validate_reply_markup({"inline_keyboard": rows})
+    rows.append([{"text": "one too many", "callback_data": "x"}])
+    with pytest.raises(APIError, match="reply markup is too long"):
+        validate_reply_markup({"inline_keyboard": rows})
+
+
+# --- over HTTP with PTB's own Bot ---------------------------------------------------------------
+# PTB drops "Bad Request: " and capitalises the rest, hence the case-insensitive matches.
+
+
+async def test_ptb_bot_raises_bad_request_for_invalid_html(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "hi")
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities: Unsupported start tag"):
+        await bot.send_message(USER, "<div>nope</div>", parse_mode="HTML")
+    assert api.errors[-1][0] == "sendMessage"
+    assert api.sent_messages(USER) == []
+
+    message = await bot.send_message(USER, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
+    assert len(message.text) == 4096
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(USER, "x" * 4097)
+
+
+async def test_unknown_chat_and_blocked_user(api: FakeBotAPI, bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(777, "who?")
+    api.send_message(USER, "hi")
+    api.block_user(USER)
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
+        await bot.send_message(USER, "still there?")
+    api.unblock_user(USER)
+    await bot.send_message(USER, "welcome back")
+    assert [m["text"] for m in api.sent_messages(USER)] == ["welcome back"]
+
+
+async def test_callback_data_over_64_bytes_is_rejected_over_http(
+    api: FakeBotAPI, bot: Bot
+) -> None:
+    api.send_message(USER, "hi")
+    too_long = InlineKeyboardMarkup([[InlineKeyboardButton("ä", callback_data="ä" * 33)]])
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await bot.send_message(USER, "pick", reply_markup=too_long)
+
+
+async def test_rate_limit_answers_429_with_retry_after(
+    api: FakeBotAPI, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without PTB_TIMEDELTA, PTB 22 warns about int retry_after, and warnings are errors here.
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    api.send_message(USER, "hi")
+    api.rate_limit_next(1, retry_after=3)
+    with pytest.raises(RetryAfter) as info:
+        await bot.send_message(USER, "first")
+    assert info.value.retry_after == dtm.timedelta(seconds=3)
+    await bot.send_message(USER, "second")  # only the next one was limited
+    assert api.errors == [("sendMessage", "Too Many Requests: retry after 3")]
+
+
+async def test_commands_are_stored_per_language(api: FakeBotAPI, bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand("start", "Start")])
+    await bot.set_my_commands([BotCommand("start", "Los geht's")], language_code="de")
+    assert api.commands() == [{"command": "start", "description": "Start"}]
+    assert api.commands("de") == [{"command": "start", "description": "Los geht's"}]
+    german = await bot.get_my_commands(language_code="de")
+    assert [(c.command, c.description) for c in german] == [("start", "Los geht's")]
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
+        await bot.set_my_commands([BotCommand("Start-Now", "no capitals or dashes")])
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMANDS_TOO_MUCH"):
+        await bot.set_my_commands([BotCommand(f"c{i}", "x") for i in range(101)])
+    await bot.delete_my_commands(language_code="de")
+    assert await bot.get_my_commands(language_code="de") == ()
+
+
+async def test_send_document_records_name_and_bytes(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "/export")
+    payload = "Übersicht\n".encode() * 100
+    sent = await bot.send_document(
+        USER, InputFile(payload, filename="Übersicht.txt"), caption="<b>Deine</b> Daten"
+    )
+    assert sent.document is not None and sent.document.file_name == "Übersicht.txt"
+    (record,) = api.sent_messages(USER)
+    assert record["document"]["file_name"] == "Übersicht.txt"
+    assert record["document"]["content"] == payload
+    assert record["caption"] == "<b>Deine</b> Daten"  # no parse_mode: tags stay literal
+
+
+async def test_user_updates_deserialise_in_ptb(api: FakeBotAPI, bot: Bot) -> None:
+    first = api.send_message(USER, "/start@lotse_test_bot hallo", language_code="de")
+    api.send_location(USER, 52.52, 13.40)
+    api.send_sticker(USER)
+    last = api.send_photo(USER, caption="mein Zeugnis")
+    updates = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in updates] == list(range(first, last + 1))
+    command, location, sticker, photo = (u.message for u in updates)
+    assert command is not None and command.from_user is not None
+    assert command.from_user.language_code == "de"
+    assert command.entities[0].type == "bot_command" and command.entities[0].length == 21
+    assert location is not None and location.location is not None
+    assert location.location.latitude == 52.52
+    assert sticker is not None and sticker.sticker is not None
+    assert photo is not None and len(photo.photo) == 3 and photo.caption == "mein Zeugnis"
+    # The offset confirms what was fetched, like Telegram.
+    assert await bot.get_updates(offset=last + 1, timeout=0) == ()
+    assert api.pending_updates() == 0
+
+
+async def test_unknown_method_and_wrong_token(api: FakeBotAPI) -> None:
+    async with httpx.AsyncClient() as client:
+        unknown = await client.post(f"{api.base_url}{api.token}/sendTelepathy", data={"a": "1"})
+        wrong = await client.post(f"{api.base_url}999:nope/getMe")
+    assert unknown.status_code == 404
+    assert unknown.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+    assert wrong.status_code == 401
+    assert ("sendTelepathy", "Not Found") in api.errors
+
+
+async def test_long_poll_returns_as_soon_as_an_update_arrives(api: FakeBotAPI, bot: Bot) -> None:
+    started = time.monotonic()
+    poll = asyncio.create_task(bot.get_updates(timeout=10))
+    await asyncio.sleep(0.2)
+    assert not poll.done()
+    api.send_message(USER, "hello")
+    updates = await asyncio.wait_for(poll, 2)
+    assert [u.message.text for u in updates if u.message] == ["hello"]
+    assert time.monotonic() - started < 2
+
+
+async def test_stop_releases_a_pending_long_poll() -> None:
+    api = FakeBotAPI().start()
+    async with httpx.AsyncClient() as client:
+        poll = asyncio.create_task(
+            client.post(f"{api.base_url}{api.token}/getUpdates", data={"timeout": "30"})
+        )
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        await asyncio.to_thread(api.stop)
+        answer = await poll
+    assert time.monotonic() - started < 2
+    assert answer.json() == {"ok": True, "result": []}
+    assert not any(t.name.startswith("FakeBotAPI") for t in threading.enumerate())
+
+
+async def test_wait_for_times_out_with_a_dump(api: FakeBotAPI) -> None:
+    with pytest.raises(AssertionError, match="waiting for 1 messages to chat 4242"):
+        await api.wait_for_messages(USER, 1, timeout=0.05)
+
+
+def test_press_button_needs_a_button_on_screen(api: FakeBotAPI) -> None:
+    with pytest.raises(AssertionError, match="has a button 'nope'"):
+        api.press_button(USER, "nope")
+
+
+# --- end to end with telegram.ext.Application ---------------------------------------------------
+
+
+async def test_application_end_to_end(api: FakeBotAPI) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton("Ja", callback_data="yes")],
+                [InlineKeyboardButton("Nein", callback_data="no")],
+            ]
+        )
+        await update.effective_message.reply_text(
+            "<b>Willkommen</b> bei Lotse!", parse_mode="HTML", reply_markup=keyboard
+        )
+
+    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer("Danke")
+        await query.edit_message_text(f"Du hast <i>{query.data}</i> gewählt.", parse_mode="HTML")
+
+    app = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(button))
+
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            api.send_message(USER, "/start", first_name="Amina", language_code="ar")
+            (welcome,) = await api.wait_for_messages(USER, 1)
+            assert welcome["text"] == "Willkommen bei Lotse!"
+            assert welcome["buttons"] == ["yes", "no"]
+
+            pressed = api.press_button(USER, "yes")
+            _, edited = await api.wait_for_messages(USER, 2)
+            await api.wait_for(lambda: api.callback_answer(pressed))
+        finally:
+            stopping = time.monotonic()
+            await app.updater.stop()
+            await app.stop()
+    assert time.monotonic() - stopping < 2
+
+    assert edited["method"] == "editMessageText"
+    assert edited["message_id"] == welcome["message_id"]
+    assert edited["text"] == "Du hast yes gewählt."
+    assert edited["reply_markup"] is None  # editing without a keyboard removes it
+    assert api.callback_answer(pressed) == {
+        "callback_query_id": str(4_000_000_000 + pressed),
+        "text": "Danke",
+    }
+    assert api.unanswered_callback_queries() == []
+    assert api.errors == []
+    assert api.pending_updates() == 0  # PTB confirmed everything on shutdown
+    assert [name for name, _ in api.calls if name != "getUpdates"] == [
+        "getMe",
+        "deleteWebhook",
+        "sendMessage",
+        "answerCallbackQuery",
+        "editMessageText",
+    ]

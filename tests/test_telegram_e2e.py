@@ -1,0 +1,224 @@
+"""End to end: the real python-telegram-bot Application against a fake Bot API on 127.0.0.1.
+
+Scripted users press buttons and type; the fake server validates every request like Telegram
+(text length, HTML, callback data), and the tests read what the bot sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.channels.telegram import build_application
+from bot.config import Config
+from bot.core.bidi import FSI, PDI
+from bot.service import Content, LotseService
+from bot.storage.database import connect
+from tests.conftest import NOW
+from tests.support.fake_bot_api import FakeBotAPI
+
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+ELIGIBLE_FOR_AMIRA = {"T-HE-1", "T-HE-3", "T-HE-4", "T-HE-5", "T-KR-2"}
+
+
+@pytest.fixture
+def api() -> AsyncIterator[FakeBotAPI]:
+    with FakeBotAPI() as server:
+        yield server
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> AsyncIterator[Application]:
+    service = LotseService(await connect(db_path), content, clock=lambda: NOW)
+    config = Config(telegram_token=api.token, api_base_url=api.base_url, database=db_path)
+    application = build_application(config, service)
+    try:
+        async with application:
+            # run_polling() calls post_init between initialize() and start(); so do we.
+            assert application.post_init is not None
+            await application.post_init(application)
+            await application.start()
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+    finally:
+        await service.close()
+
+
+class User:
+    """One scripted Telegram user; each action waits until the bot's answer is there."""
+
+    def __init__(self, api: FakeBotAPI, user_id: int, language_code: str | None = None) -> None:
+        self.api, self.id, self.language_code = api, user_id, language_code
+
+    def last(self) -> dict:
+        messages = self.api.sent_messages(self.id)
+        return messages[-1] if messages else {"text": "", "buttons": [], "raw_text": ""}
+
+    async def _after(self, act: Callable[[], int], expect: Callable[[dict], bool]) -> dict:
+        before = len(self.api.sent_messages(self.id))
+        act()
+
+        def answered() -> dict | None:
+            # The newest of the new messages that shows what we wait for (a reply may be a
+            # note followed by the question again).
+            new = self.api.sent_messages(self.id)[before:]
+            return next((m for m in reversed(new) if expect(m)), None)
+
+        return await self.api.wait_for(answered, timeout=10)
+
+    async def send(self, text: str, expect: Callable[[dict], bool] = lambda m: True) -> dict:
+        return await self._after(
+            lambda: self.api.send_message(self.id, text, language_code=self.language_code), expect
+        )
+
+    async def press(self, data: str, expect: Callable[[dict], bool] = lambda m: True) -> dict:
+        return await self._after(lambda: self.api.press_button(self.id, data), expect)
+
+
+def asks(step: str) -> Callable[[dict], bool]:
+    return lambda m: any(b.startswith((f"s:{step}:", f"t:{step}:")) for b in m["buttons"])
+
+
+def shows_offers(m: dict) -> bool:
+    return any(b.startswith("o:") for b in m["buttons"])
+
+
+def no_rejected_requests(api: FakeBotAPI) -> list:
+    return [e for e in api.errors if "not modified" not in e[1]]
+
+
+async def test_arabic_user_from_start_to_exactly_the_eligible_offers(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> None:
+    amira = User(api, 501, language_code="ar")
+    async with running_bot(api, content, db_path):
+        first = await amira.send("/start", asks("language"))
+        assert first["buttons"][0] == "s:language:ar"  # Telegram's language is suggested first
+        consent = await amira.press("s:language:ar", asks("consent"))
+        assert ARABIC.search(consent["text"]) and "/privacy" in consent["text"]
+        await amira.press("s:consent:agree", lambda m: ARABIC.search(m["text"]) is not None)
+        await amira.send("١٧", asks("residence_status"))  # Arabic-Indic digits
+        status = amira.last()["text"]
+        assert "Aufenthaltsgestattung" in status and "Duldung" in status
+        await amira.press("s:residence_status:gestattung", asks("german_level"))
+        await amira.press("s:german_level:A1", lambda m: "📎" in m["text"])
+        await amira.send("هلمشتيت", lambda m: True)  # not a place name we know in Arabic
+        await amira.send("Helmstet", asks("place"))  # a typo, matched with rapidfuzz
+        assert "s:place:helmstedt" in amira.last()["buttons"]
+        await amira.press("s:place:helmstedt", asks("interests"))
+        ticked = await amira.press("t:interests:german_course", asks("interests"))
+        assert ticked["edited"]  # ticking edits the message instead of sending a new one
+        offers = await amira.press("d:interests", shows_offers)
+
+    shown = {b.removeprefix("o:") for b in offers["buttons"] if b.startswith("o:")}
+    assert shown == ELIGIBLE_FOR_AMIRA
+    # Right-to-left safety: German names and numbers are isolated inside the Arabic text.
+    assert f"{FSI}Integrationskurs{PDI}" in offers["raw_text"]
+    assert ARABIC.search(offers["text"])
+    assert offers["parse_mode"] == "HTML"
+    assert no_rejected_requests(api) == []
+    assert api.unanswered_callback_queries() == []
+
+
+async def test_restart_in_the_middle_continues_at_the_same_question(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> None:
+    omar = User(api, 502, language_code="en")
+    async with running_bot(api, content, db_path):
+        await omar.send("/start", asks("language"))
+        await omar.press("s:language:en", asks("consent"))
+        await omar.press("s:consent:agree", lambda m: "How old" in m["text"])
+        await omar.send("19", asks("residence_status"))
+    # The bot process is gone; a new one starts on the same database.
+    async with running_bot(api, content, db_path):
+        answer = await omar.press("s:residence_status:duldung", asks("german_level"))
+        assert "How good is your German" in answer["text"]
+        await omar.press("s:german_level:A2", lambda m: "Where do you live" in m["text"])
+        await omar.send("38154", asks("place"))
+        await omar.press("s:place:koenigslutter", asks("interests"))
+        await omar.press("t:interests:sport", asks("interests"))
+        offers = await omar.press("d:interests", shows_offers)
+    assert "o:T-HE-4" in offers["buttons"]  # football in Königslutter, his interest, first
+    assert offers["buttons"][0] == "o:T-HE-4"
+    assert no_rejected_requests(api) == []
+
+
+async def test_offer_detail_and_privacy_erase(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> None:
+    lena = User(api, 503, language_code="de")
+    async with running_bot(api, content, db_path) as application:
+        await lena.send("/start lang_de", asks("consent"))
+        await lena.press("s:consent:agree", lambda m: bool(m["text"]))
+        await lena.send("2007", asks("residence_status"))
+        await lena.press("s:residence_status:protection_24", asks("german_level"))
+        await lena.press("s:german_level:B1", lambda m: bool(m["text"]))
+        await lena.send("Helmstedt", asks("place"))
+        await lena.press("s:place:helmstedt", asks("interests"))
+        await lena.press("t:interests:german_course", asks("interests"))
+        await lena.press("d:interests", shows_offers)
+        detail = await lena.press("o:T-HE-2", lambda m: "Berufssprachkurs" in m["text"])
+        assert "KVHS Helmstedt" in detail["text"]
+        await lena.send("/privacy", lambda m: "x:ask" in m["buttons"])
+        await lena.press("x:ask", lambda m: "x:yes" in m["buttons"])
+        await lena.press("x:yes", lambda m: not m["buttons"])
+        service: LotseService = application.bot_data["service"]
+        assert await service.session("telegram", "503") is None
+        dump = "\n".join([line async for line in service.db.iterdump()])
+        assert "503" not in dump.replace("PRAGMA", "")
+    assert no_rejected_requests(api) == []
+
+
+async def test_commands_are_set_in_every_shipped_language(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> None:
+    async with running_bot(api, content, db_path):
+        pass
+    names = ["start", "offers", "profile", "language", "privacy", "help"]
+    assert [c["command"] for c in api.commands()] == names
+    arabic = api.commands("ar")
+    assert [c["command"] for c in arabic] == names
+    assert all(ARABIC.search(c["description"]) for c in arabic)
+    german = {c["command"]: c["description"] for c in api.commands("de")}
+    assert german["help"] != "this help"
+
+
+async def test_groups_are_told_once_and_stickers_get_a_polite_answer(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> None:
+    async with running_bot(api, content, db_path):
+        api.send_message(601, "hello bot", chat_type="group", chat_id=-1001)
+        await api.wait_for_messages(-1001, 1)
+        api.send_message(602, "/start", chat_type="group", chat_id=-1001)
+        sara = User(api, 603, language_code="en")
+        await sara.send("/start", asks("language"))
+        await sara._after(lambda: api.send_sticker(603), lambda m: "only read text" in m["text"])
+        await sara._after(lambda: api.send_photo(603), lambda m: "only read text" in m["text"])
+        assert len(api.sent_messages(-1001)) == 1
+        assert "private chats" in api.sent_messages(-1001)[0]["text"]
+    assert no_rejected_requests(api) == []
+
+
+async def test_a_blocked_user_does_not_stop_the_bot(
+    api: FakeBotAPI, content: Content, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(api, content, db_path):
+        api.block_user(700)
+        api.send_message(700, "/start")
+        other = User(api, 701, language_code="en")
+        await other.send("/start", asks("language"))
+        await api.wait_for(lambda: any("update failed" in r.message for r in caplog.records))
+    assert any(e[1].startswith("Forbidden") for e in api.errors)
+    # No message text of the person reaches the log.
+    assert not any("/start" in r.getMessage() for r in caplog.records)
