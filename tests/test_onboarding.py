@@ -254,3 +254,14 @@ async def test_age_outside_the_focus_is_served_with_a_note(service: LotseService
     assert "made for young people from 14 to 27" in chat.text
     assert "T-KR-2" in chat.offer_ids()  # online course, no age limit
     assert "T-HE-3" not in chat.offer_ids()  # JMD is up to 26
+
+
+async def test_typed_english_button_words_work_in_any_language(service: LotseService) -> None:
+    chat = Transcript(service)
+    await chat.onboard(language="العربية", status="لا أعرف", german="A1", interests=())
+    await chat.send("رياضة")  # "sport", typed in Arabic
+    assert "✅ رياضة" in chat.labels
+    await chat.send("done")
+    assert chat.offer_ids()
+    session = await service.session("test", "u1")
+    assert session is not None and session.profile.interests == ("sport",)

@@ -274,7 +274,7 @@ class _Dialogue:
             self.note(self.t.gettext("Please use the buttons or one of these commands."))
             self.say(views.help_view(self.t))
             return
-        if self._matches_label(text, self.t.gettext("‹ Back").strip("‹ ")):
+        if self._matches_label(text, "‹ Back", self.t.gettext("‹ Back")):
             self.back()
             return
         if step.kind == "number":
@@ -317,10 +317,11 @@ class _Dialogue:
         return names[found[0]] if found else None
 
     @staticmethod
-    def _matches_label(text: str, label: str) -> bool:
-        return (
-            bool(label)
-            and fuzz.ratio(utils.default_process(text), utils.default_process(label)) >= 90
+    def _matches_label(text: str, *labels: str) -> bool:
+        """Typed text that names a button, in English or the reader's language."""
+        typed = utils.default_process(text)
+        return bool(typed) and any(
+            fuzz.ratio(typed, utils.default_process(label)) >= 90 for label in labels
         )
 
     def answer(self, step: Step, value: str) -> None:
@@ -438,7 +439,7 @@ class _Dialogue:
         self.ask(replace=True)
 
     def multi_text(self, step: Step, text: str) -> None:
-        if self._matches_label(text, self.t.gettext("Done ✔").strip(" ✔")):
+        if self._matches_label(text, "Done ✔", self.t.gettext("Done ✔")):
             self.finish_multi(step)
             return
         ticked = list(self.session.pending.get("ticked", []))  # type: ignore[call-overload]
