@@ -31,9 +31,7 @@ async def test_each_step_asks_again_on_an_answer_that_does_not_fit(
     service: LotseService,
 ) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("very old")
     assert "Please type only one number" in chat.text
     await chat.send("250")
@@ -54,9 +52,7 @@ async def test_back_returns_to_the_previous_question_and_keeps_answers(
     service: LotseService,
 ) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("19")
     await chat.tap("Residence permit")
     await chat.tap("Back")
@@ -72,9 +68,7 @@ async def test_back_returns_to_the_previous_question_and_keeps_answers(
 
 async def test_typed_back_works_like_the_button(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("19")
     await chat.send("back")
     assert "How old are you" in chat.text
@@ -84,9 +78,7 @@ async def test_a_button_of_an_earlier_question_is_answered_politely(
     service: LotseService,
 ) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.press("s:language:de")  # an old button from the language message
     assert "earlier question" in chat.text
     assert "How old are you" in chat.text
@@ -94,9 +86,7 @@ async def test_a_button_of_an_earlier_question_is_answered_politely(
 
 async def test_unknown_button_data_and_stickers_lose_nothing(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("20")
     await chat.press("zz:garbage")
     assert "did not understand this button" in chat.text
@@ -109,9 +99,7 @@ async def test_unknown_button_data_and_stickers_lose_nothing(service: LotseServi
 
 async def test_place_with_typo_postcode_and_location(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("22")
     await chat.tap("EU citizen")
     await chat.tap("B1")
@@ -231,9 +219,7 @@ async def test_privacy_erase_removes_every_row(service: LotseService) -> None:
 
 async def test_language_switch_keeps_the_open_question(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("/language")
     await chat.tap("Deutsch")
     assert "Deutsch" in chat.text

@@ -13,9 +13,7 @@ from tests.support.transcript import Transcript
 async def test_a_restart_continues_at_the_same_question(content: Content, db_path: Path) -> None:
     first = LotseService(await connect(db_path), content, clock=lambda: NOW)
     chat = Transcript(first, user="7")
-    await chat.send("/start")
-    await chat.tap("English")
-    await chat.tap("I agree")
+    await chat.begin()
     await chat.send("16")
     await chat.tap("Tolerated stay")
     assert "How good is your German" in chat.text

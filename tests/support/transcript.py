@@ -70,6 +70,12 @@ class Transcript:
     def offer_ids(self) -> list[str]:
         return [b.data.removeprefix("o:") for b in self.buttons if b.data.startswith("o:")]
 
+    async def begin(self, language: str = "English") -> list[Reply]:
+        """/start, choose the language, agree: the first question is open."""
+        await self.send("/start")
+        await self.tap(language)
+        return await self.press("s:consent:agree")
+
     async def onboard(
         self,
         *,
@@ -82,9 +88,7 @@ class Transcript:
         interests: tuple[str, ...] = ("German course",),
     ) -> list[Reply]:
         """The whole onboarding with button labels in the chosen language."""
-        await self.send("/start")
-        await self.tap(language)
-        await self.press("s:consent:agree")
+        await self.begin(language)
         await self.send(age)
         await self.tap(status)
         await self.tap(german)
