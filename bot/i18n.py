@@ -92,10 +92,11 @@ class Catalogues:
         return tuple(Language(code, language_name(code)) for code in self.codes)
 
     def translator(self, code: str) -> BabelTranslator:
-        if code not in self._translations:
+        if code not in self.codes:
             code = FALLBACK_LANGUAGE
         if code not in self._cache:
-            self._cache[code] = BabelTranslator(code, self._translations[code], Locale.parse(code))
+            catalogue = self._translations[CATALOGUE_OF.get(code, code)]
+            self._cache[code] = BabelTranslator(code, catalogue, Locale.parse(code))
         return self._cache[code]
 
 
