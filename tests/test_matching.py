@@ -11,19 +11,21 @@ from tests.conftest import FIXTURE_DATA, TODAY
 
 CATALOGUE = load_catalogue(FIXTURE_DATA)
 
-# (age, status, German, place, interests) -> exactly these offers, best first
+# (age, status, German, place, interests) -> exactly these offers, best first: interest, then
+# how close the offer's German start level is, then in person before online, located before
+# district-wide, distance in 5-km steps, start, free, id.
 CASES = [
     (17, "gestattung", "A1", "helmstedt", ("german_course",),
-     ["T-HE-1", "T-HE-5", "T-KR-2", "T-HE-3", "T-HE-4"]),
+     ["T-HE-1", "T-HE-5", "T-KR-2", "T-HE-4", "T-HE-3"]),
     (17, "gestattung", "A1", "koenigslutter", ("sport",),
-     ["T-HE-4", "T-HE-1", "T-HE-3", "T-HE-5", "T-KR-2"]),
+     ["T-HE-4", "T-HE-1", "T-HE-5", "T-HE-3", "T-KR-2"]),
     (20, "aufenthaltserlaubnis", "B1", "helmstedt", ("german_course", "vocational_training"),
-     ["T-HE-2", "T-HE-7", "T-KR-2", "T-HE-3", "T-HE-4"]),
+     ["T-HE-2", "T-HE-7", "T-KR-2", "T-HE-4", "T-HE-3"]),
     (20, "duldung", "A2", "helmstedt", ("vocational_training",),
-     ["T-HE-7", "T-HE-5", "T-HE-3", "T-HE-4", "T-KR-2"]),
-    (20, "gestattung", "B2", "helmstedt", ("german_course",), ["T-HE-3", "T-HE-4"]),
+     ["T-HE-7", "T-HE-5", "T-HE-4", "T-HE-3", "T-KR-2"]),
+    (20, "gestattung", "B2", "helmstedt", ("german_course",), ["T-HE-4", "T-HE-3"]),
     (25, "unknown", "unknown", "helmstedt", ("german_course",),
-     ["T-HE-2", "T-HE-5", "T-KR-2", "T-HE-3", "T-HE-4"]),
+     ["T-HE-2", "T-HE-5", "T-KR-2", "T-HE-4", "T-HE-3"]),
     (17, "eu_citizen", "none", "uerdingen", ("school_certificate",), ["T-KR-1", "T-KR-2"]),
     (30, "other", "C1", "krefeld", ("counselling",), ["T-KR-3"]),
     (12, "gestattung", "none", "schoeningen", ("sport",), ["T-HE-3", "T-KR-2"]),

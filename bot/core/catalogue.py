@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -79,6 +79,10 @@ class Offer:
     valid_until: date | None
     titles: dict[str, str] = field(default_factory=dict)
     summaries: dict[str, str] = field(default_factory=dict)
+    school_certificate_required: bool = False
+    start: date | None = None  # None: rolling, join any time
+    rules_checked: date | None = None
+    keywords: tuple[str, ...] = ()
 
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -323,6 +327,17 @@ def _load_offers(path, districts, places, offers: dict[str, Offer], problems: li
             titles=translations["title"],
             summaries=translations["summary"],
         )
+        start_raw = row.text("start", required=False)
+        start = None if start_raw in ("", "rolling") else row.day("start")
+        offer = replace(
+            offer,
+            school_certificate_required=row.text("school_certificate_required", False) == "yes",
+            start=start,
+            rules_checked=row.day("rules_checked"),
+            keywords=row.items("keywords", required=False),
+        )
+        if row.text("school_certificate_required", False) not in ("", "yes", "no"):
+            row.problem("school_certificate_required", "must be yes or no")
         if offer_id in offers:
             row.problem("id", f"duplicate id {offer_id!r} (ids are unique across all files)")
         offers[offer_id] = offer
