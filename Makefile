@@ -34,7 +34,7 @@ messages: $(STAMP)
 		--copyright-holder "Lotse contributors" --msgid-bugs-address "" \
 		-o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages \
-		--no-fuzzy-matching --ignore-obsolete --no-location
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
 
 diagrams: $(STAMP)
 	$(BIN)/lotse flow-diagram

@@ -20,10 +20,12 @@ from bot.core.dialogue_io import Input, Reply
 from bot.core.flow import Flow, load_flow
 from bot.core.places import PlaceIndex
 from bot.core.profile import Session
+from bot.core.search import SearchIndex
 from bot.core.world import World
 from bot.i18n import Catalogues
 from bot.storage.chats import ChatRepository
 from bot.storage.database import connect
+from bot.storage.needs import NeedsRepository
 from bot.storage.people import PeopleRepository
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class LotseService:
         self.db = db
         self.people = PeopleRepository(db)
         self.chats = ChatRepository(db)
+        self.needs = NeedsRepository(db)
         self.clock = clock
         self.zone = ZoneInfo(timezone)
         self._world = World(
@@ -75,6 +78,7 @@ class LotseService:
             languages=content.catalogues.languages(),
             translator=content.catalogues.translator,
             today=clock().astimezone(self.zone).date(),
+            search=SearchIndex(content.catalogue),
         )
         self._pre_consent: OrderedDict[tuple[str, str], Session] = OrderedDict()
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
@@ -107,6 +111,8 @@ class LotseService:
         async with lock:
             session = await self.session(channel, external_id) or Session()
             outcome = engine.handle(session, event, self.world, language_hint)
+            if outcome.search_miss:
+                await self.needs.count_search_miss(outcome.search_miss, self.world.today)
             if outcome.erase:
                 await self.people.erase(channel, external_id)
                 self._pre_consent.pop(key, None)

@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import ROOT
 from bot.core.places import PlaceIndex
+from bot.core.search import SearchIndex
 from bot.core.world import World
 from bot.service import Content, LotseService
 from bot.storage.database import connect
@@ -32,6 +33,7 @@ def world(content: Content) -> World:
         languages=content.catalogues.languages(),
         translator=content.catalogues.translator,
         today=TODAY,
+        search=SearchIndex(content.catalogue),
     )
 
 

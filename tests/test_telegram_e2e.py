@@ -170,6 +170,11 @@ async def test_offer_detail_and_privacy_erase(
         await lena.press("d:interests", shows_offers)
         detail = await lena.press("o:T-HE-2", lambda m: "Berufssprachkurs" in m["text"])
         assert "KVHS Helmstedt" in detail["text"]
+        saved = await lena.press("v:T-HE-2", lambda m: m["edited"])
+        assert saved["message_id"] == detail["message_id"]  # the detail is edited in place
+        assert api.callback_answers[-1].get("text")  # "Saved" shown as a pop-up
+        search = await lena.send("Deutschkurs", lambda m: "o:T-HE-2" in m["buttons"])
+        assert "Deutschkurs" in search["text"]
         await lena.send("/privacy", lambda m: "x:ask" in m["buttons"])
         await lena.press("x:ask", lambda m: "x:yes" in m["buttons"])
         await lena.press("x:yes", lambda m: not m["buttons"])
@@ -185,7 +190,7 @@ async def test_commands_are_set_in_every_shipped_language(
 ) -> None:
     async with running_bot(api, content, db_path):
         pass
-    names = ["start", "offers", "profile", "language", "privacy", "help"]
+    names = ["start", "offers", "saved", "profile", "language", "privacy", "help"]
     assert [c["command"] for c in api.commands()] == names
     arabic = api.commands("ar")
     assert [c["command"] for c in arabic] == names

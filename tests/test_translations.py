@@ -112,7 +112,7 @@ def test_arabic_plural_forms_follow_the_number() -> None:
 
 
 def test_arabic_formats_numbers_and_isolates_german_names(world) -> None:
-    from bot.core import views
+    from bot.core import offer_views as views
     from bot.core.profile import Profile, Session
 
     t = world.translator("ar")
@@ -123,7 +123,7 @@ def test_arabic_formats_numbers_and_isolates_german_names(world) -> None:
     reply = views.offer_list(t, world, session, 1)
     assert f"{FSI}Integrationskurs{PDI}" in reply.html
     assert f"{FSI}Sprach- und Integrationsklasse (BES){PDI}" in reply.html
-    detail = views.offer_detail(t, world, world.catalogue.offers["T-HE-5"], 1)
+    detail = views.offer_detail(t, world, world.catalogue.offers["T-HE-5"], session)
     assert f"{FSI}KVHS Helmstedt{PDI}" in detail.html
     assert "€" in detail.html and FSI in detail.html
 
@@ -131,3 +131,27 @@ def test_arabic_formats_numbers_and_isolates_german_names(world) -> None:
 def test_every_language_has_a_name_in_its_own_script() -> None:
     names = {lang.code: lang.name for lang in Catalogues(LOCALES).languages()}
     assert names["ar"] == "العربية" and names["de"] == "Deutsch" and names["en"] == "English"
+
+
+# Letters each catalogue may use besides Latin (German official names stay in German).
+SCRIPTS = {
+    "ar": r"\u0600-\u06FF", "fa": r"\u0600-\u06FF", "ps": r"\u0600-\u06FF",
+    "ckb": r"\u0600-\u06FF", "uk": r"\u0400-\u04FF", "ru": r"\u0400-\u04FF",
+    "ti": r"\u1200-\u137F",
+}  # fmt: skip
+OTHER_SCRIPTS = re.compile(r"[\u0400-\u04FF\u0600-\u06FF\u1200-\u137F]")
+
+
+@pytest.mark.parametrize("path", PO_FILES, ids=language_of)
+def test_no_letters_from_another_script(path: Path) -> None:
+    """A slip into another script (an Arabic letter in Tigrinya) is easy to miss by eye."""
+    allowed = SCRIPTS.get(language_of(path), "")
+    own = re.compile(f"[{allowed}]") if allowed else None
+    strays = []
+    for message in read(path):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            for letter in OTHER_SCRIPTS.findall(string or ""):
+                if own is None or not own.match(letter):
+                    strays.append((message.id, letter))
+    assert strays == []

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 SERVICE = "service"
-COMMANDS = ("start", "offers", "profile", "language", "privacy", "help")
+COMMANDS = ("start", "offers", "saved", "profile", "language", "privacy", "help")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -103,6 +103,7 @@ async def set_commands(application: Application) -> None:
 COMMAND_HELP = {
     "start": "start again from the beginning",
     "offers": "show the offers that fit you",
+    "saved": "your saved offers",
     "profile": "see and change your answers",
     "language": "change the language",
     "privacy": "see what I save, delete everything",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-PREFIXES = frozenset("stdbpoex")
+PREFIXES = frozenset("stdbpoexvn")
 
 
 class CallbackError(ValueError):

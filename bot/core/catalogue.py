@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -91,10 +92,60 @@ class Offer:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """Something people search for ("nursing"), with the words they use for it."""
+
+    id: str
+    category: str
+    keywords_de: tuple[str, ...]
+    terms: tuple[str, ...]
+    labels: dict[str, str]  # language -> name; "en" is always there
+
+    def label(self, language: str) -> str:
+        return (
+            self.labels.get(language)
+            or self.labels.get(language.split("_")[0])
+            or self.labels["en"]
+        )
+
+
+@dataclass(frozen=True)
 class Catalogue:
     districts: dict[str, District]
     places: dict[str, Place]
     offers: dict[str, Offer]
+    concepts: dict[str, Concept] = field(default_factory=dict)
+
+    @cached_property
+    def offers_by_district(self) -> dict[str, tuple[Offer, ...]]:
+        """Offers by the district that holds them."""
+        grouped: dict[str, list[Offer]] = {}
+        for offer in self.offers.values():
+            grouped.setdefault(offer.district, []).append(offer)
+        return {key: tuple(offers) for key, offers in grouped.items()}
+
+    @cached_property
+    def locations(self) -> dict[str, tuple[float, float] | None]:
+        """Where each offer takes place: its address, else its municipality; None online."""
+        result: dict[str, tuple[float, float] | None] = {}
+        for offer in self.offers.values():
+            place = self.places.get(offer.municipality)
+            if offer.online:
+                result[offer.id] = None
+            elif offer.lat is not None and offer.lon is not None:
+                result[offer.id] = (offer.lat, offer.lon)
+            else:
+                result[offer.id] = (place.lat, place.lon) if place else None
+        return result
+
+    @cached_property
+    def online_offers(self) -> tuple[Offer, ...]:
+        return tuple(o for o in self.offers.values() if o.online)
+
+    def offers_near(self, district: str) -> list[Offer]:
+        """The offers someone in `district` could reach: there, or online from elsewhere."""
+        local = self.offers_by_district.get(district, ())
+        return [*local, *(o for o in self.online_offers if o.district != district)]
 
     def district_of(self, place_id: str) -> District | None:
         place = self.places.get(place_id)
@@ -198,9 +249,34 @@ def load_catalogue(folder: Path) -> Catalogue:
         problems.append(f"{folder / 'offers'}:0: file: no offer files (*.csv) found")
     for path in offer_files:
         _load_offers(path, districts, places, offers, problems)
+    concepts: dict[str, Concept] = {}
+    if (folder / "search_terms.csv").exists():
+        concepts = _load_concepts(folder / "search_terms.csv", problems)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(districts, places, offers)
+    return Catalogue(districts, places, offers, concepts)
+
+
+def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
+    concepts: dict[str, Concept] = {}
+    for row in _rows(path, ("concept", "category", "keywords_de", "terms", "label_en"), problems):
+        concept = Concept(
+            id=row.key("concept"),
+            category=row.choice("category", INTERESTS),
+            keywords_de=row.items("keywords_de", required=False),
+            terms=row.items("terms"),
+            labels={
+                name.removeprefix("label_"): value.strip()
+                for name, value in row.values.items()
+                if name.startswith("label_") and (value or "").strip()
+            },
+        )
+        if "en" not in concept.labels:
+            row.problem("label_en", "is required")
+        if concept.id in concepts:
+            row.problem("concept", f"duplicate concept {concept.id!r}")
+        concepts[concept.id] = concept
+    return concepts
 
 
 def _load_districts(path: Path, problems: list[str]) -> dict[str, District]:

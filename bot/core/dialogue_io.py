@@ -42,3 +42,5 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     # Side effects the service carries out after the reply is computed.
     erase: bool = False
+    # A search that found nothing fitting, counted per district (never per person).
+    search_miss: str = ""

@@ -42,11 +42,28 @@ class Assessment:
     hidden_by: str = ""
 
 
+_HIDDEN: dict[str, Assessment] = {}
+
+
 def _hidden(rule: str) -> Assessment:
-    return Assessment("hidden", hidden_by=rule)
+    # One shared value per rule: most offers are hidden, and this runs for every offer.
+    if rule not in _HIDDEN:
+        _HIDDEN[rule] = Assessment("hidden", hidden_by=rule)
+    return _HIDDEN[rule]
 
 
-def assess(offer: Offer, profile: Profile, district: str, today: date) -> Assessment:
+_FIT = Assessment("fit")
+_ALMOST = Assessment("almost")
+
+
+def assess(
+    offer: Offer, profile: Profile, district: str, today: date, explain: bool = True
+) -> Assessment:
+    """The verdict, and with `explain` the reasons, notes and the missing condition.
+
+    Without `explain` only the verdict is right (shared values, nothing allocated): ranking
+    thousands of offers needs the verdict of each, the reasons only of those shown.
+    """
     if not offer.is_valid_on(today):
         return _hidden("valid")
     if offer.district != district and not offer.online:
@@ -91,5 +108,7 @@ def assess(offer: Offer, profile: Profile, district: str, today: date) -> Assess
         notes.append("school_certificate")
     if len(gaps) > 1:
         return _hidden(gaps[0].rule)
+    if not explain:
+        return _ALMOST if gaps else _FIT
     verdict: Verdict = "almost" if gaps else "fit"
     return Assessment(verdict, gaps[0] if gaps else None, tuple(reasons), tuple(notes))

@@ -9,10 +9,11 @@ import re
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.core import callback, views
+from bot.core import callback, offer_views, views
 from bot.core.dialogue_io import Input, Outcome, Reply
 from bot.core.flow import END, Step
 from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN
+from bot.core.matching import assess_all, fitting_ids
 from bot.core.profile import Profile, Session
 from bot.core.text import Translator, esc
 from bot.core.validators import VALIDATORS
@@ -131,6 +132,8 @@ class _Dialogue:
             self.offers(1)
         elif name == "profile":
             self.say(views.profile_view(self.t, self.world, session))
+        elif name == "saved":
+            self.say(offer_views.saved_list(self.t, self.world, session))
         else:
             self.note(self.t.gettext("I do not know this command."))
             self.say(views.help_view(self.t))
@@ -154,7 +157,7 @@ class _Dialogue:
             self.resume_flow()
             return
         self.session.step = None
-        self.say(views.offer_list(self.t, self.world, self.session, page))
+        self.say(offer_views.offer_list(self.t, self.world, self.session, page))
 
     def resume_flow(self) -> None:
         """Continue with the first question that has no answer yet."""
@@ -216,10 +219,70 @@ class _Dialogue:
                 self.note(self.t.gettext("This offer is no longer available."))
                 self.offers(1)
             else:
-                page = self.session.pending.get("page", 1)
-                self.say(views.offer_detail(self.t, self.world, offer, int(page)))  # type: ignore[arg-type]
+                self.say(offer_views.offer_detail(self.t, self.world, offer, self.session))
         elif action == "e":
             self.edit(pressed.step)
+        elif action == "v":
+            self.toggle_saved(pressed.value)
+        elif action == "n":
+            self.dismiss(pressed.value)
+
+    def search(self, text: str) -> None:
+        """Free text with no question open: look for what the person names."""
+        session, world = self.session, self.world
+        if not session.consented or not session.profile.is_complete():
+            self.note(self.t.gettext("Please answer the questions first."))
+            self.resume_flow() if session.consented else self.start()
+            return
+        hits = world.search.concepts(text)[:2]
+        district = world.catalogue.places[session.profile.place or ""].district
+        if not hits:
+            self.outcome.search_miss = district
+            self.say(offer_views.nothing_understood(self.t, text))
+            return
+        wanted: set[str] = set()
+        for hit in hits:
+            wanted.update(o.id for o in world.search.offers_for(hit.concept))
+        assessed = offer_views.visible(
+            assess_all(world.catalogue, session.profile, world.today), session
+        )
+        found = [m for m in assessed if m.offer.id in wanted]
+        related: list = []
+        if not any(m.assessment.verdict == "fit" for m in found):
+            self.outcome.search_miss = district
+            # Nothing named fits: offer what fits in the same field (other Ausbildung, ...).
+            categories = {hit.concept.category for hit in hits}
+            related = [
+                m
+                for m in assessed
+                if m.assessment.verdict == "fit" and m.offer.category in categories
+            ]
+        concepts = [hit.concept for hit in hits]
+        self.say(offer_views.search_results(self.t, world, session, concepts, found, related))
+
+    def toggle_saved(self, offer_id: str) -> None:
+        saved = self.session.saved
+        if offer_id not in self.world.catalogue.offers:
+            self.note(self.t.gettext("This offer is no longer available."))
+            return
+        if offer_id in saved:
+            saved.remove(offer_id)
+            notice = self.t.gettext("Removed from your saved offers.")
+        else:
+            saved.append(offer_id)
+            notice = self.t.gettext("Saved. /saved shows your saved offers.")
+        offer = self.world.catalogue.offers[offer_id]
+        detail = offer_views.offer_detail(self.t, self.world, offer, self.session)
+        self.say(Reply(detail.html, detail.buttons, replace=True, notice=notice))
+
+    def dismiss(self, offer_id: str) -> None:
+        if offer_id in self.world.catalogue.offers and offer_id not in self.session.dismissed:
+            self.session.dismissed.append(offer_id)
+            if offer_id in self.session.saved:
+                self.session.saved.remove(offer_id)
+        intro = esc(self.t.gettext("Okay, I will not show you this offer again."))
+        page = int(self.session.pending.get("page", 1) or 1)  # type: ignore[call-overload]
+        self.say(offer_views.offer_list(self.t, self.world, self.session, page, intro))
 
     def edit(self, step_id: str) -> None:
         if step_id not in self.world.flow.steps or not self.world.flow.steps[step_id].save:
@@ -271,8 +334,7 @@ class _Dialogue:
     def text(self, text: str) -> None:
         step = self.step
         if step is None:
-            self.note(self.t.gettext("Please use the buttons or one of these commands."))
-            self.say(views.help_view(self.t))
+            self.search(text)
             return
         if self._matches_label(text, "‹ Back", self.t.gettext("‹ Back")):
             self.back()
@@ -466,10 +528,24 @@ class _Dialogue:
 
     def save_and_advance(self, step: Step, value: object) -> None:
         profile: Profile = self.session.profile
+        catalogue, today = self.world.catalogue, self.world.today
+        before = fitting_ids(catalogue, profile, today) if profile.is_complete() else None
         profile.set(step.save, value)
+        if before is not None:
+            self.announce_new(before)
         if step.save == "age" and not FOCUS_AGE_MIN <= int(value) <= FOCUS_AGE_MAX:  # type: ignore[call-overload]
-            self.note(views.age_note(self.t))
+            self.note(offer_views.age_note(self.t))
         self.advance(step, value if isinstance(value, str) else "")
+
+    def announce_new(self, before: frozenset[str]) -> None:
+        """A changed answer opened offers: say which ones, once per offer."""
+        session, catalogue = self.session, self.world.catalogue
+        after = fitting_ids(catalogue, session.profile, self.world.today)
+        new = sorted(after - before - set(session.announced) - set(session.dismissed))
+        if new:
+            session.announced.extend(new)
+            offers = [catalogue.offers[i] for i in new]
+            self.say(offer_views.newly_fitting(self.t, self.world, offers))
 
     def advance(self, step: Step, value: str) -> None:
         session = self.session
@@ -496,5 +572,8 @@ class _Dialogue:
         session.step = None
         session.history = []
         session.pending = {}
+        # What fits now is known to the person; later changes announce only what is new.
+        fitting = fitting_ids(self.world.catalogue, session.profile, self.world.today)
+        session.announced = sorted(set(session.announced) | fitting)
         intro = esc(self.t.gettext("Thank you! Here are the offers for you."))
-        self.say(views.offer_list(self.t, self.world, session, 1, intro))
+        self.say(offer_views.offer_list(self.t, self.world, session, 1, intro))

@@ -36,5 +36,8 @@ FOCUS_AGE_MIN = 14
 FOCUS_AGE_MAX = 27
 
 
+_RANK = {level: rank for rank, level in enumerate(GERMAN_LEVELS)}
+
+
 def level_rank(level: str) -> int:
-    return GERMAN_LEVELS.index(level)
+    return _RANK[level]

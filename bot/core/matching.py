@@ -3,19 +3,20 @@ passed in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.core.catalogue import Catalogue, Offer, Place
 from bot.core.eligibility import Assessment, assess
 from bot.core.keys import LEVEL_UNKNOWN, level_rank
-from bot.core.places import distance_km
 from bot.core.profile import Profile
 
 # Distances are compared in steps of this size: within a few kilometres, an earlier start
 # or a free offer matters more than the exact distance.
 DISTANCE_STEP_KM = 5.0
 NEARBY_KM = 3.0
+KM_PER_DEGREE = 111.195
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,6 @@ class Match:
         return self.distance_km is not None and self.distance_km <= NEARBY_KM
 
 
-def offer_location(catalogue: Catalogue, offer: Offer) -> tuple[float, float] | None:
-    if offer.online:
-        return None
-    if offer.lat is not None and offer.lon is not None:
-        return offer.lat, offer.lon
-    place = catalogue.places.get(offer.municipality)
-    return (place.lat, place.lon) if place else None
-
-
 def german_distance(offer: Offer, profile: Profile) -> int:
     """0 when the offer starts at the person's level; larger when it starts further below."""
     level = profile.german_level
@@ -51,34 +43,48 @@ def rank_key(match: Match, profile: Profile, today: date) -> tuple:
     """Interest first, then German level fit, distance, an early start, free; then the id."""
     offer = match.offer
     distance = match.distance_km
-    distance_step = int(distance // DISTANCE_STEP_KM) if distance is not None else 0
-    days_to_start = max(0, (offer.start - today).days) if offer.start else 0
     return (
         not match.interest,
         german_distance(offer, profile),
         offer.online,
         distance is None,  # in person, place not known (district-wide): after located ones
-        distance_step,
-        days_to_start,
+        int(distance // DISTANCE_STEP_KM) if distance is not None else 0,
+        max(0, (offer.start - today).days) if offer.start else 0,
         offer.cost_eur > 0,
         offer.id,
     )
 
 
-def assess_all(catalogue: Catalogue, profile: Profile, today: date) -> list[Match]:
+def assess_all(
+    catalogue: Catalogue, profile: Profile, today: date, explain: bool = True
+) -> list[Match]:
+    """Every offer that fits or almost fits, ranked by `rank_key`. Without `explain`, each Match
+    carries only its verdict; `explained` fills in the reasons for the few that are shown."""
     place: Place | None = catalogue.places.get(profile.place or "")
     if place is None:
         return []
-    matches = []
-    for offer in catalogue.offers.values():
-        assessment = assess(offer, profile, place.district, today)
+    district, interests = place.district, profile.interests
+    # Equirectangular distance: within a district as good as great-circle, and much cheaper.
+    scale = math.cos(math.radians(place.lat))
+    keyed = []
+    for offer in catalogue.offers_near(district):
+        assessment = assess(offer, profile, district, today, explain)
         if assessment.verdict == "hidden":
             continue
-        location = offer_location(catalogue, offer)
-        distance = distance_km(place.lat, place.lon, *location) if location else None
-        matches.append(Match(offer, assessment, offer.category in profile.interests, distance))
-    matches.sort(key=lambda m: rank_key(m, profile, today))
-    return matches
+        location = catalogue.locations[offer.id]
+        distance = None
+        if location is not None:
+            dx, dy = (location[1] - place.lon) * scale, location[0] - place.lat
+            distance = KM_PER_DEGREE * math.hypot(dx, dy)
+        match = Match(offer, assessment, offer.category in interests, distance)
+        keyed.append((rank_key(match, profile, today), match))
+    keyed.sort(key=lambda pair: pair[0])
+    return [match for _key, match in keyed]
+
+
+def explained(catalogue: Catalogue, profile: Profile, today: date, match: Match) -> Match:
+    place = catalogue.places[profile.place or ""]
+    return replace(match, assessment=assess(match.offer, profile, place.district, today))
 
 
 def match_offers(catalogue: Catalogue, profile: Profile, today: date) -> list[Match]:
@@ -92,4 +98,5 @@ def almost_offers(catalogue: Catalogue, profile: Profile, today: date) -> list[M
 
 
 def fitting_ids(catalogue: Catalogue, profile: Profile, today: date) -> frozenset[str]:
-    return frozenset(m.offer.id for m in match_offers(catalogue, profile, today))
+    ranked = assess_all(catalogue, profile, today, explain=False)
+    return frozenset(m.offer.id for m in ranked if m.assessment.verdict == "fit")

@@ -46,3 +46,6 @@ class Session:
     # Where to go after the current step: "" continues the flow; "profile" returns to /profile.
     return_to: str = ""
     profile: Profile = field(default_factory=Profile)
+    saved: list[str] = field(default_factory=list)  # offer ids, in the order saved
+    dismissed: list[str] = field(default_factory=list)  # "not for me": never shown again
+    announced: list[str] = field(default_factory=list)  # newly fitting offers already told

@@ -39,3 +39,8 @@ def ltr(t: Translator, fragment: str) -> str:
 
 def bold(text_html: str) -> str:
     return f"<b>{text_html}</b>"
+
+
+def html_format(template: str, **values: str) -> str:
+    """Fill a translated template; the template and every value are escaped for HTML."""
+    return esc(template).format(**{name: esc(str(value)) for name, value in values.items()})

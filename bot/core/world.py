@@ -9,6 +9,7 @@ from datetime import date
 from bot.core.catalogue import Catalogue
 from bot.core.flow import Flow
 from bot.core.places import PlaceIndex
+from bot.core.search import SearchIndex
 from bot.core.text import Translator
 
 FALLBACK_LANGUAGE = "en"
@@ -41,6 +42,7 @@ class World:
     languages: tuple[Language, ...]
     translator: Callable[[str], Translator]
     today: date
+    search: SearchIndex
 
     def language(self, code: str | None) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)

@@ -29,6 +29,16 @@ class PeopleRepository:
             row = await cursor.fetchone()
         if row is None:
             return None
+        marks: dict[str, list[str]] = {"saved": [], "dismissed": [], "announced": []}
+        async with self.db.execute(
+            """
+            SELECT m.mark, m.offer_id FROM offer_marks m JOIN users u ON u.id = m.user_id
+            WHERE u.channel = ? AND u.external_id = ? ORDER BY m.position
+            """,
+            (channel, external_id),
+        ) as cursor:
+            async for mark_row in cursor:
+                marks[mark_row["mark"]].append(mark_row["offer_id"])
         profile = Profile(
             age=row["age"],
             status=row["status"],
@@ -44,6 +54,9 @@ class PeopleRepository:
             pending=dict(json.loads(row["pending"] or "{}")),
             return_to=row["return_to"] or "",
             profile=profile,
+            saved=marks["saved"],
+            dismissed=marks["dismissed"],
+            announced=marks["announced"],
         )
 
     async def save(self, channel: str, external_id: str, session: Session, now: datetime) -> None:
@@ -104,6 +117,19 @@ class PeopleRepository:
                     session.return_to,
                     stamp,
                 ),
+            )
+            await self.db.execute("DELETE FROM offer_marks WHERE user_id = ?", (user_id,))
+            await self.db.executemany(
+                "INSERT INTO offer_marks (user_id, offer_id, mark, position) VALUES (?, ?, ?, ?)",
+                [
+                    (user_id, offer_id, mark, position)
+                    for mark, ids in (
+                        ("saved", session.saved),
+                        ("dismissed", session.dismissed),
+                        ("announced", session.announced),
+                    )
+                    for position, offer_id in enumerate(dict.fromkeys(ids))
+                ],
             )
             await self.db.commit()
         except BaseException:

@@ -1,0 +1,395 @@
+"""Offer replies: the ranked list with reasons, "almost" offers, details, search, saved."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from bot.core import callback
+from bot.core.catalogue import Concept, Offer
+from bot.core.dialogue_io import Button, Reply
+from bot.core.eligibility import Gap
+from bot.core.flow import Flow
+from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN, STATUS_UNKNOWN
+from bot.core.matching import Match, assess_all, explained
+from bot.core.profile import Profile, Session
+from bot.core.text import Translator, bold, esc, html_format, ltr
+from bot.core.world import World
+
+PAGE_SIZE = 5
+ALMOST_SHOWN = 3
+SEARCH_SHOWN = 6
+BUTTON_LABEL_MAX = 40
+OSM = "https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
+
+
+def short(label: str, limit: int = BUTTON_LABEL_MAX) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def option_label(t: Translator, flow: Flow, save: str, value: str) -> str:
+    """The translated button label of an answer, e.g. the status "duldung" -> "Tolerated stay"."""
+    step = flow.step_saving(save)
+    option = step.option(value) if step else None
+    return t.pgettext(flow.context(step), option.label) if step and option else value
+
+
+def category_label(t: Translator, flow: Flow, category: str) -> str:
+    return option_label(t, flow, "interests", category)
+
+
+def number(t: Translator, value: float) -> str:
+    return ltr(t, t.format_number(value))
+
+
+def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
+    """The title in the reader's language with the German official name beside it (HTML)."""
+    german = ltr(t, offer.title_de)
+    translated = offer.titles.get(t.language) or offer.titles.get(t.language.split("_")[0])
+    if t.language == "de":
+        return esc(german)
+    if translated:
+        return html_format(
+            t.gettext("{title} (German: {german})"), title=translated, german=german
+        )
+    return html_format(
+        t.gettext("{category}: {german}"),
+        category=category_label(t, flow, offer.category),
+        german=german,
+    )
+
+
+def offer_button(t: Translator, offer: Offer, label: str) -> Button:
+    title = offer.titles.get(t.language) or offer.title_de
+    return Button(short(f"{label}. {ltr(t, title)}"), callback.encode("o", offer.id))
+
+
+def why_line(t: Translator, world: World, match: Match) -> str:
+    """Why this offer is listed: the matched interest and the rules the person meets."""
+    flow, offer = world.flow, match.offer
+    sentences = []
+    if match.interest:
+        sentences.append(
+            html_format(
+                t.gettext("Fits your interest “{interest}”."),
+                interest=category_label(t, flow, offer.category),
+            )
+        )
+    reasons = {
+        "age": t.gettext("Open for your age."),
+        "status": t.gettext("Open for your papers."),
+        "german": t.gettext("Fits your German level."),
+    }
+    sentences.extend(esc(reasons[r]) for r in match.assessment.reasons)
+    if offer.online:
+        sentences.append(esc(t.gettext("Online: you can join from home.")))
+    elif match.nearby:
+        sentences.append(esc(t.gettext("In your town.")))
+    elif match.distance_km is not None:
+        sentences.append(
+            html_format(
+                t.gettext("About {km} km from you."), km=number(t, round(match.distance_km))
+            )
+        )
+    if not sentences:
+        sentences.append(esc(t.gettext("Open to everyone.")))
+    return " ".join(sentences)
+
+
+def gap_line(t: Translator, world: World, gap: Gap, courses: list[Offer]) -> str:
+    """The one missing condition and the step that unlocks it."""
+    if gap.rule == "min_age":
+        return html_format(
+            t.gettext("Open from age {need}; you are {have}."),
+            need=number(t, int(gap.need)),
+            have=number(t, int(gap.have)),
+        )
+    need, have = ltr(t, gap.need), ltr(t, _level_name(t, world.flow, gap.have))
+    if courses:
+        names = ", ".join(ltr(t, c.title_de) for c in courses[:2])
+        template = t.gettext(
+            "Needs German {need}; you have {have}. A German course gets you there: {courses}."
+        )
+        return html_format(template, need=need, have=have, courses=names)
+    return html_format(
+        t.gettext("Needs German {need}; you have {have}. A German course gets you there."),
+        need=need, have=have,
+    )  # fmt: skip
+
+
+def _level_name(t: Translator, flow: Flow, level: str) -> str:
+    return option_label(t, flow, "german_level", level)
+
+
+def profile_notes(t: Translator, profile: Profile) -> list[str]:
+    notes = []
+    if profile.status == STATUS_UNKNOWN:
+        notes.append(
+            esc(
+                t.gettext(
+                    "You are not sure about your papers. That is fine: I show you all offers. "
+                    "The Jugendmigrationsdienst (youth migration service) can check with you "
+                    "which offers you may join."
+                )
+            )
+        )
+    if profile.age is not None and not FOCUS_AGE_MIN <= profile.age <= FOCUS_AGE_MAX:
+        notes.append(esc(age_note(t)))
+    return notes
+
+
+def age_note(t: Translator) -> str:
+    return t.gettext(
+        "Lotse is made for young people from {min} to {max}. I still show you what fits you."
+    ).format(min=number(t, FOCUS_AGE_MIN), max=number(t, FOCUS_AGE_MAX))
+
+
+def visible(matches: Iterable[Match], session: Session) -> list[Match]:
+    """Without the offers the person marked "not for me"."""
+    hidden = set(session.dismissed)
+    return [m for m in matches if m.offer.id not in hidden]
+
+
+def offer_list(t: Translator, world: World, session: Session, page: int, intro: str = "") -> Reply:
+    catalogue, profile, today = world.catalogue, session.profile, world.today
+    assessed = visible(assess_all(catalogue, profile, today, explain=False), session)
+    matches = [m for m in assessed if m.assessment.verdict == "fit"]
+    almost = [
+        explained(catalogue, profile, today, m)
+        for m in assessed
+        if m.assessment.verdict == "almost"
+    ][:ALMOST_SHOWN]
+    pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    session.pending["page"] = page
+    parts = [intro] if intro else []
+    rows: list[tuple[Button, ...]] = []
+    if not matches:
+        parts.append(
+            esc(
+                t.gettext(
+                    "I did not find an offer that fits all your answers. The "
+                    "Jugendmigrationsdienst (youth migration service) can help you personally. "
+                    "With /profile you can change your answers."
+                )
+            )
+        )
+    else:
+        header = t.ngettext("{count} offer fits you.", "{count} offers fit you.", len(matches))
+        parts.append(bold(html_format(header, count=number(t, len(matches)))))
+        parts.extend(profile_notes(t, session.profile))
+        if pages > 1:
+            parts.append(
+                html_format(
+                    t.gettext("Page {page} of {pages}"),
+                    page=number(t, page),
+                    pages=number(t, pages),
+                )
+            )
+        first = (page - 1) * PAGE_SIZE
+        lines = []
+        for position, match in enumerate(matches[first : first + PAGE_SIZE], start=first + 1):
+            match = explained(catalogue, profile, today, match)
+            label = number(t, position)
+            title = bold(offer_title(t, world.flow, match.offer))
+            lines.append(f"{esc(label)}. {title}\n{why_line(t, world, match)}")
+            rows.append((offer_button(t, match.offer, label),))
+        parts.append("\n\n".join(lines))
+    if almost and page == pages:
+        parts.append(almost_section(t, world, almost, matches))
+        rows.extend((offer_button(t, m.offer, "→"),) for m in almost)
+    nav = []
+    if page > 1:
+        nav.append(Button(t.gettext("‹ Previous"), callback.encode("p", str(page - 1))))
+    if page < pages:
+        nav.append(Button(t.gettext("More ›"), callback.encode("p", str(page + 1))))
+    if nav:
+        rows.append(tuple(nav))
+    rows.append((Button(t.gettext("My answers"), callback.encode("e", "profile")),))
+    return Reply("\n\n".join(parts), tuple(rows))
+
+
+def almost_section(t: Translator, world: World, almost: list[Match], fitting: list[Match]) -> str:
+    courses = [m.offer for m in fitting if m.offer.category == "german_course"]
+    lines = [bold(esc(t.gettext("Almost within reach")))]
+    for match in almost:
+        gap = match.assessment.gap
+        assert gap is not None
+        title = bold(offer_title(t, world.flow, match.offer))
+        lines.append(f"→ {title}\n{gap_line(t, world, gap, courses)}")
+    return "\n\n".join(lines)
+
+
+def offer_detail(t: Translator, world: World, offer: Offer, session: Session) -> Reply:
+    flow = world.flow
+    lines = [bold(offer_title(t, flow, offer))]
+    summary = offer.summaries.get(t.language)
+    lines.append(esc(summary) if summary else esc(ltr(t, offer.summary_de)))
+    start = (
+        esc(ltr(t, t.format_date(offer.start)))
+        if offer.start and offer.start >= world.today
+        else esc(t.gettext("any time"))
+    )
+    facts = [
+        (t.gettext("Provider"), esc(ltr(t, offer.provider))),
+        (t.gettext("Where"), _where(t, world, offer)),
+        (t.gettext("When"), esc(ltr(t, offer.schedule_de))),
+        (t.gettext("Start"), start),
+        (t.gettext("Cost"), _cost(t, offer)),
+        (t.gettext("Contact"), esc(ltr(t, offer.contact))),
+        (t.gettext("More information"), esc(ltr(t, offer.source_url))),
+    ]
+    location = world.catalogue.locations.get(offer.id)
+    if location:
+        facts.insert(
+            2, (t.gettext("Map"), esc(ltr(t, OSM.format(lat=location[0], lon=location[1]))))
+        )
+    lines.append("\n".join(f"{bold(esc(name))}: {value}" for name, value in facts))
+    if offer.school_certificate_required:
+        lines.append(esc(t.gettext("You need a school-leaving certificate for this offer.")))
+    if offer.contact_is_example:
+        lines.append(esc(t.gettext("This contact is an example. The real contact follows soon.")))
+    if offer.needs_verification:
+        lines.append(
+            "⚠️ "
+            + esc(
+                t.gettext(
+                    "The rules for this offer may have changed. Please ask the "
+                    "Jugendmigrationsdienst (youth migration service) before you apply."
+                )
+            )
+        )
+    if offer.rules_checked:
+        lines.append(
+            html_format(
+                t.gettext("Rules last checked: {date}"),
+                date=ltr(t, t.format_date(offer.rules_checked)),
+            )
+        )
+    saved = offer.id in session.saved
+    save = Button(
+        t.gettext("★ Saved (tap to remove)") if saved else t.gettext("⭐ Save"),
+        callback.encode("v", offer.id),
+    )
+    page = int(session.pending.get("page", 1) or 1)  # type: ignore[call-overload]
+    buttons = (
+        (save, Button(t.gettext("Not for me"), callback.encode("n", offer.id))),
+        (Button(t.gettext("‹ Back to the list"), callback.encode("p", str(page))),),
+    )
+    return Reply("\n\n".join(lines), buttons)
+
+
+def _where(t: Translator, world: World, offer: Offer) -> str:
+    if offer.online:
+        return esc(t.gettext("Online"))
+    if offer.address:
+        return esc(ltr(t, offer.address))
+    place = world.catalogue.places.get(offer.municipality)
+    district = world.catalogue.districts.get(offer.district)
+    return esc(ltr(t, place.name if place else district.name if district else offer.district))
+
+
+def _cost(t: Translator, offer: Offer) -> str:
+    if offer.cost_eur == 0:
+        text = esc(t.gettext("Free"))
+    else:
+        text = esc(ltr(t, t.format_currency(offer.cost_eur, "EUR")))
+    if offer.cost_note_de:
+        text += f" ({esc(ltr(t, offer.cost_note_de))})"
+    return text
+
+
+def saved_list(t: Translator, world: World, session: Session) -> Reply:
+    offers = [world.catalogue.offers[i] for i in session.saved if i in world.catalogue.offers]
+    if not offers:
+        return Reply(
+            esc(t.gettext("You have not saved any offers yet. Tap “⭐ Save” on an offer.")),
+            ((Button(t.gettext("Show my offers"), callback.encode("p", "1")),),),
+        )
+    lines = [bold(esc(t.gettext("Your saved offers")))]
+    rows = []
+    for position, offer in enumerate(offers, start=1):
+        label = number(t, position)
+        lines.append(f"{esc(label)}. {offer_title(t, world.flow, offer)}")
+        rows.append((offer_button(t, offer, label),))
+    return Reply("\n".join(lines), tuple(rows))
+
+
+def newly_fitting(t: Translator, world: World, offers: list[Offer]) -> Reply:
+    """After a changed answer: the offers that fit now and did not before."""
+    text = t.ngettext(
+        "Good news: {count} more offer fits you now.",
+        "Good news: {count} more offers fit you now.",
+        len(offers),
+    )
+    lines = [bold(html_format(text, count=number(t, len(offers))))]
+    rows = []
+    for position, offer in enumerate(offers[:PAGE_SIZE], start=1):
+        label = number(t, position)
+        lines.append(f"{esc(label)}. {offer_title(t, world.flow, offer)}")
+        rows.append((offer_button(t, offer, label),))
+    return Reply("\n".join(lines), tuple(rows))
+
+
+def search_results(
+    t: Translator,
+    world: World,
+    session: Session,
+    concepts: list[Concept],
+    offers: list[Match],
+    related: list[Match],
+) -> Reply:
+    """What was understood, the fitting hits and the almost ones; if none fit, what fits in
+    the same field and where to get help."""
+    what = ", ".join(c.label(t.language) for c in concepts)
+    parts = [bold(html_format(t.gettext("You searched for: {what}"), what=what))]
+    fitting = [m for m in offers if m.assessment.verdict == "fit"][:SEARCH_SHOWN]
+    almost = [m for m in offers if m.assessment.verdict == "almost"][:ALMOST_SHOWN]
+    rows: list[tuple[Button, ...]] = []
+    lines = []
+    if not fitting:
+        parts.append(
+            html_format(t.gettext("No offer for “{what}” fits your answers right now."), what=what)
+        )
+    for position, match in enumerate(fitting or related[:SEARCH_SHOWN], start=1):
+        label = number(t, position)
+        lines.append(
+            f"{esc(label)}. {bold(offer_title(t, world.flow, match.offer))}\n"
+            f"{why_line(t, world, match)}"
+        )
+        rows.append((offer_button(t, match.offer, label),))
+    if lines:
+        parts.append("\n\n".join(lines))
+    if almost:
+        everything = assess_all(world.catalogue, session.profile, world.today)
+        parts.append(
+            almost_section(
+                t, world, almost, [m for m in everything if m.assessment.verdict == "fit"]
+            )
+        )
+        rows.extend((offer_button(t, m.offer, "→"),) for m in almost)
+    if not fitting:
+        parts.append(esc(counselling_hint(t)))
+    rows.append((Button(t.gettext("Show my offers"), callback.encode("p", "1")),))
+    return Reply("\n\n".join(parts), tuple(rows))
+
+
+def nothing_understood(t: Translator, query: str) -> Reply:
+    text = html_format(
+        t.gettext(
+            "I did not understand “{query}”. Try other words, for example “German course” "
+            "or “Ausbildung Kfz”."
+        ),
+        query=short(query, 60),
+    )
+    return Reply(
+        f"{text}\n\n{esc(counselling_hint(t))}",
+        ((Button(t.gettext("Show my offers"), callback.encode("p", "1")),),),
+    )
+
+
+def counselling_hint(t: Translator) -> str:
+    return t.gettext(
+        "The Jugendmigrationsdienst (youth migration service) can help you find the right way. "
+        "It is free."
+    )
