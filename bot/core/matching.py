@@ -4,8 +4,8 @@ passed in."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from bot.core.catalogue import Catalogue, Offer, Place
 from bot.core.eligibility import Assessment, assess
@@ -19,8 +19,8 @@ NEARBY_KM = 3.0
 KM_PER_DEGREE = 111.195
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    # A named tuple, not a dataclass: thousands are made per ranking, and tuples are cheap.
     offer: Offer
     assessment: Assessment
     interest: bool  # the offer's category is one of the person's interests
@@ -84,7 +84,7 @@ def assess_all(
 
 def explained(catalogue: Catalogue, profile: Profile, today: date, match: Match) -> Match:
     place = catalogue.places[profile.place or ""]
-    return replace(match, assessment=assess(match.offer, profile, place.district, today))
+    return match._replace(assessment=assess(match.offer, profile, place.district, today))
 
 
 def match_offers(catalogue: Catalogue, profile: Profile, today: date) -> list[Match]:
