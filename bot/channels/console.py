@@ -11,6 +11,8 @@ import asyncio
 import html
 import re
 import sys
+import threading
+from collections.abc import AsyncIterator
 from typing import TextIO
 
 from bot.core.bidi import strip_isolates
@@ -80,17 +82,38 @@ async def run_console(
         opening = Input("command", "resume")
     buttons = show(await service.handle(CHANNEL, user, opening, language))
     interactive = stdin.isatty()
-    while True:
-        if interactive:
-            stdout.write("> ")
-            stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line:
-            break
+    if interactive:
+        stdout.write("> ")
+        stdout.flush()
+    async for line in _lines(stdin):
         event = parse_line(line, buttons)
         if event is None:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
             continue
         if not interactive:
             stdout.write(f"> {line.rstrip()}\n")
         replies = await service.handle(CHANNEL, user, event, language)
         buttons = show(replies) or buttons
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+
+
+async def _lines(stdin: TextIO) -> AsyncIterator[str]:
+    """Lines from stdin, read in a daemon thread so that Ctrl-C ends the chat at once."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        try:
+            for line in iter(stdin.readline, ""):
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+        except RuntimeError:
+            return  # the chat already ended and its loop is closed
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    while (line := await queue.get()) is not None:
+        yield line

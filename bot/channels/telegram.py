@@ -216,8 +216,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(context.error, Forbidden):
         return  # the person blocked the bot; nobody to tell
+    service = context.application.bot_data.get(SERVICE)
+    if service is None:
+        return  # failed before start-up finished; the log says why
     user = update.effective_user
-    t = service_of(context).translator_for(user.language_code if user else None)
+    t = service.translator_for(user.language_code if user else None)
     text = t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
     try:
         if update.callback_query is not None:
