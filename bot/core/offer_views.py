@@ -17,6 +17,7 @@ from bot.core.text import Translator, bold, esc, html_format, ltr
 from bot.core.world import World
 
 PAGE_SIZE = 5
+ALMOST_MARK = "→"
 ALMOST_SHOWN = 3
 SEARCH_SHOWN = 6
 BUTTON_LABEL_MAX = 40
@@ -60,8 +61,10 @@ def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
 
 
 def offer_button(t: Translator, offer: Offer, label: str) -> Button:
-    title = offer.titles.get(t.language) or offer.title_de
-    return Button(short(f"{label}. {ltr(t, title)}"), callback.encode("o", offer.id))
+    """A button to an offer's details; `label` is its number in the list, or an arrow."""
+    title = ltr(t, offer.titles.get(t.language) or offer.title_de)
+    text = f"{label} {title}" if label == ALMOST_MARK else f"{label}. {title}"
+    return Button(short(text), callback.encode("o", offer.id))
 
 
 def why_line(t: Translator, world: World, match: Match) -> str:
@@ -197,7 +200,7 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
         parts.append("\n\n".join(lines))
     if almost and page == pages:
         parts.append(almost_section(t, world, almost, matches))
-        rows.extend((offer_button(t, m.offer, "→"),) for m in almost)
+        rows.extend((offer_button(t, m.offer, ALMOST_MARK),) for m in almost)
     nav = []
     if page > 1:
         nav.append(Button(t.gettext("‹ Previous"), callback.encode("p", str(page - 1))))
@@ -216,7 +219,7 @@ def almost_section(t: Translator, world: World, almost: list[Match], fitting: li
         gap = match.assessment.gap
         assert gap is not None
         title = bold(offer_title(t, world.flow, match.offer))
-        lines.append(f"→ {title}\n{gap_line(t, world, gap, courses)}")
+        lines.append(f"{ALMOST_MARK} {title}\n{gap_line(t, world, gap, courses)}")
     return "\n\n".join(lines)
 
 
@@ -367,7 +370,7 @@ def search_results(
                 t, world, almost, [m for m in everything if m.assessment.verdict == "fit"]
             )
         )
-        rows.extend((offer_button(t, m.offer, "→"),) for m in almost)
+        rows.extend((offer_button(t, m.offer, ALMOST_MARK),) for m in almost)
     if not fitting:
         parts.append(esc(counselling_hint(t)))
     rows.append((Button(t.gettext("Show my offers"), callback.encode("p", "1")),))
