@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -86,6 +87,10 @@ class LotseService:
     @classmethod
     async def open(cls, config: Config, clock: Clock = utc_now) -> LotseService:
         content = Content.load(config.conversations, config.data, config.locales)
+        # The catalogue lives as long as the process: keep the garbage collector from
+        # walking its objects again and again (that made rankings stall now and then).
+        gc.collect()
+        gc.freeze()
         db = await connect(config.database)
         return cls(db, content, config.timezone, clock)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.core.catalogue import Offer
 from bot.core.keys import LEVEL_UNKNOWN, STATUS_UNKNOWN, level_rank
@@ -52,8 +52,9 @@ def _hidden(rule: str) -> Assessment:
     return _HIDDEN[rule]
 
 
-_FIT = Assessment("fit")
-_ALMOST = Assessment("almost")
+# Verdicts without explanation, shared: ranking makes thousands of them.
+FIT = Assessment("fit")
+ALMOST = Assessment("almost")
 
 
 def assess(
@@ -109,6 +110,66 @@ def assess(
     if len(gaps) > 1:
         return _hidden(gaps[0].rule)
     if not explain:
-        return _ALMOST if gaps else _FIT
+        return ALMOST if gaps else FIT
     verdict: Verdict = "almost" if gaps else "fit"
     return Assessment(verdict, gaps[0] if gaps else None, tuple(reasons), tuple(notes))
+
+
+# -- the same rules, compiled for ranking thousands of offers ----------------------------------
+
+NO_LIMIT_LOW, NO_LIMIT_HIGH = -1, 1_000_000
+HIDDEN_V, FIT_V, ALMOST_V = 0, 1, 2
+
+
+class OfferRules(NamedTuple):
+    """An offer's rules as plain numbers, made once per catalogue."""
+
+    valid_from: int  # date ordinals; open ends are NO_LIMIT_*
+    valid_until: int
+    min_age: int
+    max_age: int
+    statuses: frozenset[str] | None
+    min_rank: int  # German level ranks; no limit is NO_LIMIT_*
+    max_rank: int
+
+
+def compile_rules(offer: Offer) -> OfferRules:
+    return OfferRules(
+        offer.valid_from.toordinal() if offer.valid_from else NO_LIMIT_LOW,
+        offer.valid_until.toordinal() if offer.valid_until else NO_LIMIT_HIGH,
+        offer.min_age if offer.min_age is not None else NO_LIMIT_LOW,
+        offer.max_age if offer.max_age is not None else NO_LIMIT_HIGH,
+        offer.statuses,
+        level_rank(offer.min_german) if offer.min_german else NO_LIMIT_LOW,
+        level_rank(offer.max_german) if offer.max_german else NO_LIMIT_HIGH,
+    )
+
+
+def quick_verdict(
+    rules: OfferRules, day: int, age: int | None, status: str | None, rank: int | None
+) -> int:
+    """`assess(...).verdict` for an offer in reach, as HIDDEN_V, FIT_V or ALMOST_V.
+
+    `rank` is the person's German level rank, None when unknown; `status` None when unknown.
+    A test checks that both always agree.
+    """
+    if day < rules.valid_from or day > rules.valid_until:
+        return HIDDEN_V
+    gaps = 0
+    if age is not None:
+        if age > rules.max_age:
+            return HIDDEN_V
+        if age < rules.min_age:
+            if rules.min_age - age > ALMOST_YEARS:
+                return HIDDEN_V
+            gaps = 1
+    if status is not None and rules.statuses is not None and status not in rules.statuses:
+        return HIDDEN_V
+    if rank is not None:
+        if rank > rules.max_rank:
+            return HIDDEN_V
+        if rank < rules.min_rank:
+            gaps += 1
+    if gaps > 1:
+        return HIDDEN_V
+    return ALMOST_V if gaps else FIT_V

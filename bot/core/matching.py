@@ -8,8 +8,18 @@ from datetime import date
 from typing import NamedTuple
 
 from bot.core.catalogue import Catalogue, Offer, Place
-from bot.core.eligibility import Assessment, assess
-from bot.core.keys import LEVEL_UNKNOWN, level_rank
+from bot.core.eligibility import (
+    ALMOST,
+    FIT,
+    FIT_V,
+    HIDDEN_V,
+    Assessment,
+    OfferRules,
+    assess,
+    compile_rules,
+    quick_verdict,
+)
+from bot.core.keys import LEVEL_UNKNOWN, STATUS_UNKNOWN, level_rank
 from bot.core.profile import Profile
 
 # Distances are compared in steps of this size: within a few kilometres, an earlier start
@@ -17,10 +27,13 @@ from bot.core.profile import Profile
 DISTANCE_STEP_KM = 5.0
 NEARBY_KM = 3.0
 KM_PER_DEGREE = 111.195
+INDEX_RANGE = 10_000_000  # more offers than any catalogue will hold
 
 
 class Match(NamedTuple):
     # A named tuple, not a dataclass: thousands are made per ranking, and tuples are cheap.
+    # The rank key comes first, so that matches sort by it (keys are unique).
+    key: int
     offer: Offer
     assessment: Assessment
     interest: bool  # the offer's category is one of the person's interests
@@ -31,55 +44,84 @@ class Match(NamedTuple):
         return self.distance_km is not None and self.distance_km <= NEARBY_KM
 
 
-def german_distance(offer: Offer, profile: Profile) -> int:
-    """0 when the offer starts at the person's level; larger when it starts further below."""
-    level = profile.german_level
-    if level in (None, LEVEL_UNKNOWN):
-        return 0
-    return abs(level_rank(level) - level_rank(offer.min_german or "none"))
+class _Entry(NamedTuple):
+    """What ranking needs of one offer, computed once per catalogue."""
+
+    rules: OfferRules
+    start_rank: int  # German level rank the offer starts at ("none" = 0)
+    start: int  # date ordinal of the next start; 0 = rolling
+    location: tuple[float, float] | None
+    # The parts of the rank key that do not depend on the person (see assess_all).
+    place_part: int  # online, then district-wide: 0 located, 1 district-wide, 2 online
+    tail_part: int  # paid, then the position by id
 
 
-def rank_key(match: Match, profile: Profile, today: date) -> tuple:
-    """Interest first, then German level fit, distance, an early start, free; then the id."""
-    offer = match.offer
-    distance = match.distance_km
-    return (
-        not match.interest,
-        german_distance(offer, profile),
-        offer.online,
-        distance is None,  # in person, place not known (district-wide): after located ones
-        int(distance // DISTANCE_STEP_KM) if distance is not None else 0,
-        max(0, (offer.start - today).days) if offer.start else 0,
-        offer.cost_eur > 0,
-        offer.id,
-    )
+_COMPILED: dict[int, tuple[Catalogue, dict[str, _Entry]]] = {}
+
+
+def _entries(catalogue: Catalogue) -> dict[str, _Entry]:
+    cached = _COMPILED.get(id(catalogue))
+    if cached is None or cached[0] is not catalogue:
+        entries = {
+            offer.id: _Entry(
+                compile_rules(offer),
+                level_rank(offer.min_german) if offer.min_german else 0,
+                offer.start.toordinal() if offer.start else 0,
+                catalogue.locations[offer.id],
+                2 if offer.online else int(catalogue.locations[offer.id] is None),
+                (offer.cost_eur > 0) * INDEX_RANGE + index,
+            )
+            for index, offer in enumerate(sorted(catalogue.offers.values(), key=lambda o: o.id))
+        }
+        cached = _COMPILED[id(catalogue)] = (catalogue, entries)
+    return cached[1]
 
 
 def assess_all(
     catalogue: Catalogue, profile: Profile, today: date, explain: bool = True
 ) -> list[Match]:
-    """Every offer that fits or almost fits, ranked by `rank_key`. Without `explain`, each Match
-    carries only its verdict; `explained` fills in the reasons for the few that are shown."""
+    """Every offer that fits or almost fits, best first. Without `explain`, each Match carries
+    only its verdict; `explained` fills in the reasons for the few that are shown.
+
+    The order: the person's interests first; then how close the offer's German start level is
+    to theirs; located in person, then district-wide, then online; distance in 5-km steps; an
+    early start; free before paid; the id. It is packed into one integer per offer, because
+    thousands are sorted per list and integers compare fastest.
+    """
     place: Place | None = catalogue.places.get(profile.place or "")
     if place is None:
         return []
-    district, interests = place.district, profile.interests
+    district, interests, entries = place.district, profile.interests, _entries(catalogue)
+    day = today.toordinal()
+    status = None if profile.status in (None, STATUS_UNKNOWN) else profile.status
+    level = profile.german_level
+    rank = None if level in (None, LEVEL_UNKNOWN) else level_rank(level)
     # Equirectangular distance: within a district as good as great-circle, and much cheaper.
     scale = math.cos(math.radians(place.lat))
-    keyed = []
+    matches: list[Match] = []
     for offer in catalogue.offers_near(district):
-        assessment = assess(offer, profile, district, today, explain)
-        if assessment.verdict == "hidden":
+        entry = entries[offer.id]
+        verdict = quick_verdict(entry.rules, day, profile.age, status, rank)
+        if verdict == HIDDEN_V:
             continue
-        location = catalogue.locations[offer.id]
+        if explain:
+            assessment = assess(offer, profile, district, today)
+        else:
+            assessment = FIT if verdict == FIT_V else ALMOST
         distance = None
-        if location is not None:
-            dx, dy = (location[1] - place.lon) * scale, location[0] - place.lat
-            distance = KM_PER_DEGREE * math.hypot(dx, dy)
-        match = Match(offer, assessment, offer.category in interests, distance)
-        keyed.append((rank_key(match, profile, today), match))
-    keyed.sort(key=lambda pair: pair[0])
-    return [match for _key, match in keyed]
+        if entry.location is not None:
+            dx = (entry.location[1] - place.lon) * scale
+            distance = KM_PER_DEGREE * math.hypot(dx, entry.location[0] - place.lat)
+        interest = offer.category in interests
+        key = 0 if interest else 8
+        key += min(abs(rank - entry.start_rank), 7) if rank is not None else 0
+        key = key * 3 + entry.place_part
+        key = key * 1000 + (min(int(distance // DISTANCE_STEP_KM), 999) if distance else 0)
+        key = key * 100_000 + (min(max(0, entry.start - day), 99_999) if entry.start else 0)
+        key = key * 2 * INDEX_RANGE + entry.tail_part
+        matches.append(Match(key, offer, assessment, interest, distance))
+    matches.sort()
+    return matches
 
 
 def explained(catalogue: Catalogue, profile: Profile, today: date, match: Match) -> Match:
