@@ -68,9 +68,7 @@ def english_fragments(language: str) -> list[str]:
 
 
 @pytest.mark.parametrize("language", SHIPPED)
-async def test_a_whole_conversation_in_each_language(
-    service: LotseService, language: str
-) -> None:
+async def test_a_whole_conversation_in_each_language(service: LotseService, language: str) -> None:
     assert language in {lang.code for lang in service.world.languages}
     out = io.StringIO()
     stdin = io.StringIO("".join(f"{line}\n" for line in SCRIPT))
