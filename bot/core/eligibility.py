@@ -153,22 +153,24 @@ def quick_verdict(
     `rank` is the person's German level rank, None when unknown; `status` None when unknown.
     A test checks that both always agree.
     """
-    if day < rules.valid_from or day > rules.valid_until:
+    # One unpacking instead of seven attribute look-ups: this runs for every offer in reach.
+    valid_from, valid_until, min_age, max_age, statuses, min_rank, max_rank = rules
+    if day < valid_from or day > valid_until:
         return HIDDEN_V
     gaps = 0
     if age is not None:
-        if age > rules.max_age:
+        if age > max_age:
             return HIDDEN_V
-        if age < rules.min_age:
-            if rules.min_age - age > ALMOST_YEARS:
+        if age < min_age:
+            if min_age - age > ALMOST_YEARS:
                 return HIDDEN_V
             gaps = 1
-    if status is not None and rules.statuses is not None and status not in rules.statuses:
+    if status is not None and statuses is not None and status not in statuses:
         return HIDDEN_V
     if rank is not None:
-        if rank > rules.max_rank:
+        if rank > max_rank:
             return HIDDEN_V
-        if rank < rules.min_rank:
+        if rank < min_rank:
             gaps += 1
     if gaps > 1:
         return HIDDEN_V

@@ -4,6 +4,7 @@ passed in."""
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from datetime import date
 from typing import NamedTuple
 
@@ -77,6 +78,56 @@ def _entries(catalogue: Catalogue) -> dict[str, _Entry]:
     return cached[1]
 
 
+class _PlaceTable(NamedTuple):
+    """For one town and day: the offers in reach, with what the rank key needs of them that
+    does not depend on the person (distance, start, cost, id). Everyone in the same town
+    shares it, so each ranking only adds the person's interests and German level."""
+
+    offers: list[Offer]
+    entries: list[_Entry]
+    distances: list[float | None]
+    tails: list[int]
+
+
+# Rank key layout, most significant first: interest (0 or 8) + German distance (0-7) |
+# place part (0-2) | distance step (0-999) | days to start (0-99,999) | paid (0-1) | id position.
+_TAIL_UNIT = 3 * 1000 * 100_000 * 2 * INDEX_RANGE
+# Match(...) goes through a Python-level __new__; thousands per ranking make that visible.
+_new_match = tuple.__new__
+_TABLES: OrderedDict[tuple[int, str, int], tuple[Catalogue, _PlaceTable]] = OrderedDict()
+TABLES_KEPT = 256  # towns x days; a district has a few dozen towns
+
+
+def _place_table(catalogue: Catalogue, place: Place, day: int) -> _PlaceTable:
+    cache_key = (id(catalogue), place.id, day)
+    cached = _TABLES.get(cache_key)
+    if cached is not None and cached[0] is catalogue:
+        _TABLES.move_to_end(cache_key)
+        return cached[1]
+    entries_by_id = _entries(catalogue)
+    offers = catalogue.offers_near(place.district)
+    entries = [entries_by_id[offer.id] for offer in offers]
+    # Equirectangular distance: within a district as good as great-circle, and much cheaper.
+    scale = math.cos(math.radians(place.lat))
+    distances: list[float | None] = []
+    tails = []
+    for entry in entries:
+        distance = None
+        if entry.location is not None:
+            dx = (entry.location[1] - place.lon) * scale
+            distance = KM_PER_DEGREE * math.hypot(dx, entry.location[0] - place.lat)
+        distances.append(distance)
+        tail = entry.place_part * 1000
+        tail += min(int(distance // DISTANCE_STEP_KM), 999) if distance else 0
+        tail = tail * 100_000 + (min(max(0, entry.start - day), 99_999) if entry.start else 0)
+        tails.append(tail * 2 * INDEX_RANGE + entry.tail_part)
+    table = _PlaceTable(offers, entries, distances, tails)
+    _TABLES[cache_key] = (catalogue, table)
+    while len(_TABLES) > TABLES_KEPT:
+        _TABLES.popitem(last=False)
+    return table
+
+
 def assess_all(
     catalogue: Catalogue, profile: Profile, today: date, explain: bool = True
 ) -> list[Match]:
@@ -91,35 +142,30 @@ def assess_all(
     place: Place | None = catalogue.places.get(profile.place or "")
     if place is None:
         return []
-    district, interests, entries = place.district, profile.interests, _entries(catalogue)
+    interests = profile.interests
     day = today.toordinal()
+    age = profile.age
     status = None if profile.status in (None, STATUS_UNKNOWN) else profile.status
     level = profile.german_level
     rank = None if level in (None, LEVEL_UNKNOWN) else level_rank(level)
-    # Equirectangular distance: within a district as good as great-circle, and much cheaper.
-    scale = math.cos(math.radians(place.lat))
+    table = _place_table(catalogue, place, day)
     matches: list[Match] = []
-    for offer in catalogue.offers_near(district):
-        entry = entries[offer.id]
-        verdict = quick_verdict(entry.rules, day, profile.age, status, rank)
+    for offer, entry, distance, tail in zip(
+        table.offers, table.entries, table.distances, table.tails, strict=True
+    ):
+        verdict = quick_verdict(entry.rules, day, age, status, rank)
         if verdict == HIDDEN_V:
             continue
         if explain:
-            assessment = assess(offer, profile, district, today)
+            assessment = assess(offer, profile, place.district, today)
         else:
             assessment = FIT if verdict == FIT_V else ALMOST
-        distance = None
-        if entry.location is not None:
-            dx = (entry.location[1] - place.lon) * scale
-            distance = KM_PER_DEGREE * math.hypot(dx, entry.location[0] - place.lat)
         interest = offer.category in interests
-        key = 0 if interest else 8
-        key += min(abs(rank - entry.start_rank), 7) if rank is not None else 0
-        key = key * 3 + entry.place_part
-        key = key * 1000 + (min(int(distance // DISTANCE_STEP_KM), 999) if distance else 0)
-        key = key * 100_000 + (min(max(0, entry.start - day), 99_999) if entry.start else 0)
-        key = key * 2 * INDEX_RANGE + entry.tail_part
-        matches.append(Match(key, offer, assessment, interest, distance))
+        head = 0 if interest else 8
+        if rank is not None:
+            head += min(abs(rank - entry.start_rank), 7)
+        values = (head * _TAIL_UNIT + tail, offer, assessment, interest, distance)
+        matches.append(_new_match(Match, values))
     matches.sort()
     return matches
 
