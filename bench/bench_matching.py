@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.core.catalogue import Catalogue, load_catalogue
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, STATUSES
-from bot.core.matching import assess_all, explained
+from bot.core.matching import rank
 from bot.core.profile import Profile
 from bot.core.search import SearchIndex
 
@@ -96,10 +96,10 @@ def main() -> None:
         cpu = match_times[f"{name}, CPU"] = []
         for _ in range(RUNS):
             start, start_cpu = time.perf_counter(), time.thread_time()
-            # What /offers does: rank every offer by its verdict, explain the five shown.
-            ranked = assess_all(catalogue, profile, TODAY, explain=False)
-            for match in ranked[:5]:
-                explained(catalogue, profile, TODAY, match)
+            # What /offers does: rank every offer in reach, explain the five shown.
+            ranking = rank(catalogue, profile, TODAY)
+            assert ranking is not None
+            ranking.matches(ranking.fit[:5])
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.thread_time() - start_cpu) * 1000)
     built = time.perf_counter()

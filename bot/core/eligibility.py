@@ -52,19 +52,9 @@ def _hidden(rule: str) -> Assessment:
     return _HIDDEN[rule]
 
 
-# Verdicts without explanation, shared: ranking makes thousands of them.
-FIT = Assessment("fit")
-ALMOST = Assessment("almost")
-
-
-def assess(
-    offer: Offer, profile: Profile, district: str, today: date, explain: bool = True
-) -> Assessment:
-    """The verdict, and with `explain` the reasons, notes and the missing condition.
-
-    Without `explain` only the verdict is right (shared values, nothing allocated): ranking
-    thousands of offers needs the verdict of each, the reasons only of those shown.
-    """
+def assess(offer: Offer, profile: Profile, district: str, today: date) -> Assessment:
+    """The verdict with its reasons, notes and the missing condition. The readable rules;
+    `quick_verdict` below gives the same verdicts faster for ranking."""
     if not offer.is_valid_on(today):
         return _hidden("valid")
     if offer.district != district and not offer.online:
@@ -109,8 +99,6 @@ def assess(
         notes.append("school_certificate")
     if len(gaps) > 1:
         return _hidden(gaps[0].rule)
-    if not explain:
-        return ALMOST if gaps else FIT
     verdict: Verdict = "almost" if gaps else "fit"
     return Assessment(verdict, gaps[0] if gaps else None, tuple(reasons), tuple(notes))
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
 from bot.core.catalogue import Catalogue, Offer, Place
 from bot.core.eligibility import (
-    ALMOST,
-    FIT,
     FIT_V,
     HIDDEN_V,
     Assessment,
@@ -52,7 +51,7 @@ class _Entry(NamedTuple):
     start_rank: int  # German level rank the offer starts at ("none" = 0)
     start: int  # date ordinal of the next start; 0 = rolling
     location: tuple[float, float] | None
-    # The parts of the rank key that do not depend on the person (see assess_all).
+    # The parts of the rank key that do not depend on the person (see rank).
     place_part: int  # online, then district-wide: 0 located, 1 district-wide, 2 online
     tail_part: int  # paid, then the position by id
 
@@ -87,13 +86,16 @@ class _PlaceTable(NamedTuple):
     entries: list[_Entry]
     distances: list[float | None]
     tails: list[int]
+    positions: dict[int, int]  # id position (the end of a rank key) -> index in these lists
+    # Flat columns of the entries, so that ranking reads no attributes in its loop.
+    rules: list[OfferRules]
+    categories: list[str]
+    start_ranks: list[int]
 
 
 # Rank key layout, most significant first: interest (0 or 8) + German distance (0-7) |
 # place part (0-2) | distance step (0-999) | days to start (0-99,999) | paid (0-1) | id position.
 _TAIL_UNIT = 3 * 1000 * 100_000 * 2 * INDEX_RANGE
-# Match(...) goes through a Python-level __new__; thousands per ranking make that visible.
-_new_match = tuple.__new__
 _TABLES: OrderedDict[tuple[int, str, int], tuple[Catalogue, _PlaceTable]] = OrderedDict()
 TABLES_KEPT = 256  # towns x days; a district has a few dozen towns
 
@@ -121,18 +123,71 @@ def _place_table(catalogue: Catalogue, place: Place, day: int) -> _PlaceTable:
         tail += min(int(distance // DISTANCE_STEP_KM), 999) if distance else 0
         tail = tail * 100_000 + (min(max(0, entry.start - day), 99_999) if entry.start else 0)
         tails.append(tail * 2 * INDEX_RANGE + entry.tail_part)
-    table = _PlaceTable(offers, entries, distances, tails)
+    positions = {tail % INDEX_RANGE: at for at, tail in enumerate(tails)}
+    table = _PlaceTable(
+        offers,
+        entries,
+        distances,
+        tails,
+        positions,
+        [entry.rules for entry in entries],
+        [offer.category for offer in offers],
+        [entry.start_rank for entry in entries],
+    )
     _TABLES[cache_key] = (catalogue, table)
     while len(_TABLES) > TABLES_KEPT:
         _TABLES.popitem(last=False)
     return table
 
 
-def assess_all(
-    catalogue: Catalogue, profile: Profile, today: date, explain: bool = True
-) -> list[Match]:
-    """Every offer that fits or almost fits, best first. Without `explain`, each Match carries
-    only its verdict; `explained` fills in the reasons for the few that are shown.
+class Ranking:
+    """The offers that fit and almost fit one person, as sorted rank keys.
+
+    Ranking thousands of offers needs a verdict and a key for each; the match values with
+    their reasons are made only for the few a reply shows (`matches`).
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        place: Place,
+        today: date,
+        table: _PlaceTable,
+        fit: list[int],
+        almost: list[int],
+    ) -> None:
+        self.profile, self.place, self.today, self.table = profile, place, today, table
+        self.fit, self.almost = fit, almost
+
+    def offer(self, key: int) -> Offer:
+        return self.table.offers[self.table.positions[key % INDEX_RANGE]]
+
+    def without(self, offer_ids: Iterable[str]) -> Ranking:
+        """The same ranking without some offers (those a person marked "not for me")."""
+        hidden = set(offer_ids)
+        if not hidden:
+            return self
+        fit = [k for k in self.fit if self.offer(k).id not in hidden]
+        almost = [k for k in self.almost if self.offer(k).id not in hidden]
+        return Ranking(self.profile, self.place, self.today, self.table, fit, almost)
+
+    def matches(self, keys: Iterable[int]) -> list[Match]:
+        """Match values with their reasons, for the keys a reply shows."""
+        result = []
+        for key in keys:
+            at = self.table.positions[key % INDEX_RANGE]
+            offer = self.table.offers[at]
+            assessment = assess(offer, self.profile, self.place.district, self.today)
+            interest = offer.category in self.profile.interests
+            result.append(Match(key, offer, assessment, interest, self.table.distances[at]))
+        return result
+
+    def fit_ids(self) -> frozenset[str]:
+        return frozenset(self.offer(key).id for key in self.fit)
+
+
+def rank(catalogue: Catalogue, profile: Profile, today: date) -> Ranking | None:
+    """Rank every offer in reach; None when the person's town is not known.
 
     The order: the person's interests first; then how close the offer's German start level is
     to theirs; located in person, then district-wide, then online; distance in 5-km steps; an
@@ -141,38 +196,36 @@ def assess_all(
     """
     place: Place | None = catalogue.places.get(profile.place or "")
     if place is None:
-        return []
+        return None
     interests = profile.interests
     day = today.toordinal()
     age = profile.age
     status = None if profile.status in (None, STATUS_UNKNOWN) else profile.status
     level = profile.german_level
-    rank = None if level in (None, LEVEL_UNKNOWN) else level_rank(level)
+    level_at = None if level in (None, LEVEL_UNKNOWN) else level_rank(level)
     table = _place_table(catalogue, place, day)
-    matches: list[Match] = []
-    for offer, entry, distance, tail in zip(
-        table.offers, table.entries, table.distances, table.tails, strict=True
-    ):
-        verdict = quick_verdict(entry.rules, day, age, status, rank)
+    fit: list[int] = []
+    almost: list[int] = []
+    columns = zip(table.rules, table.categories, table.start_ranks, table.tails, strict=True)
+    for rules, category, start_rank, tail in columns:
+        verdict = quick_verdict(rules, day, age, status, level_at)
         if verdict == HIDDEN_V:
             continue
-        if explain:
-            assessment = assess(offer, profile, place.district, today)
-        else:
-            assessment = FIT if verdict == FIT_V else ALMOST
-        interest = offer.category in interests
-        head = 0 if interest else 8
-        if rank is not None:
-            head += min(abs(rank - entry.start_rank), 7)
-        values = (head * _TAIL_UNIT + tail, offer, assessment, interest, distance)
-        matches.append(_new_match(Match, values))
-    matches.sort()
-    return matches
+        head = 0 if category in interests else 8
+        if level_at is not None:
+            head += min(abs(level_at - start_rank), 7)
+        (fit if verdict == FIT_V else almost).append(head * _TAIL_UNIT + tail)
+    fit.sort()
+    almost.sort()
+    return Ranking(profile, place, today, table, fit, almost)
 
 
-def explained(catalogue: Catalogue, profile: Profile, today: date, match: Match) -> Match:
-    place = catalogue.places[profile.place or ""]
-    return match._replace(assessment=assess(match.offer, profile, place.district, today))
+def assess_all(catalogue: Catalogue, profile: Profile, today: date) -> list[Match]:
+    """Every offer that fits or almost fits, best first, with reasons (see `rank`)."""
+    ranking = rank(catalogue, profile, today)
+    if ranking is None:
+        return []
+    return ranking.matches(sorted(ranking.fit + ranking.almost))
 
 
 def match_offers(catalogue: Catalogue, profile: Profile, today: date) -> list[Match]:
@@ -186,5 +239,5 @@ def almost_offers(catalogue: Catalogue, profile: Profile, today: date) -> list[M
 
 
 def fitting_ids(catalogue: Catalogue, profile: Profile, today: date) -> frozenset[str]:
-    ranked = assess_all(catalogue, profile, today, explain=False)
-    return frozenset(m.offer.id for m in ranked if m.assessment.verdict == "fit")
+    ranking = rank(catalogue, profile, today)
+    return ranking.fit_ids() if ranking else frozenset()

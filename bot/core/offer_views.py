@@ -11,7 +11,7 @@ from bot.core.dialogue_io import Button, Reply
 from bot.core.eligibility import Gap
 from bot.core.flow import Flow
 from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN, STATUS_UNKNOWN
-from bot.core.matching import Match, assess_all, explained
+from bot.core.matching import Match, Ranking, rank
 from bot.core.profile import Profile, Session
 from bot.core.text import Translator, bold, esc, html_format, ltr
 from bot.core.world import World
@@ -154,20 +154,15 @@ def visible(matches: Iterable[Match], session: Session) -> list[Match]:
 
 
 def offer_list(t: Translator, world: World, session: Session, page: int, intro: str = "") -> Reply:
-    catalogue, profile, today = world.catalogue, session.profile, world.today
-    assessed = visible(assess_all(catalogue, profile, today, explain=False), session)
-    matches = [m for m in assessed if m.assessment.verdict == "fit"]
-    almost = [
-        explained(catalogue, profile, today, m)
-        for m in assessed
-        if m.assessment.verdict == "almost"
-    ][:ALMOST_SHOWN]
-    pages = max(1, math.ceil(len(matches) / PAGE_SIZE))
+    ranking = rank(world.catalogue, session.profile, world.today)
+    ranking = ranking.without(session.dismissed) if ranking else None
+    fit_keys = ranking.fit if ranking else []
+    pages = max(1, math.ceil(len(fit_keys) / PAGE_SIZE))
     page = min(max(page, 1), pages)
     session.pending["page"] = page
     parts = [intro] if intro else []
     rows: list[tuple[Button, ...]] = []
-    if not matches:
+    if ranking is None or not fit_keys:
         parts.append(
             esc(
                 t.gettext(
@@ -178,8 +173,8 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
             )
         )
     else:
-        header = t.ngettext("{count} offer fits you.", "{count} offers fit you.", len(matches))
-        parts.append(bold(html_format(header, count=number(t, len(matches)))))
+        header = t.ngettext("{count} offer fits you.", "{count} offers fit you.", len(fit_keys))
+        parts.append(bold(html_format(header, count=number(t, len(fit_keys)))))
         parts.extend(profile_notes(t, session.profile))
         if pages > 1:
             parts.append(
@@ -190,16 +185,17 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
                 )
             )
         first = (page - 1) * PAGE_SIZE
+        shown = ranking.matches(fit_keys[first : first + PAGE_SIZE])
         lines = []
-        for position, match in enumerate(matches[first : first + PAGE_SIZE], start=first + 1):
-            match = explained(catalogue, profile, today, match)
+        for position, match in enumerate(shown, start=first + 1):
             label = number(t, position)
             title = bold(offer_title(t, world.flow, match.offer))
             lines.append(f"{esc(label)}. {title}\n{why_line(t, world, match)}")
             rows.append((offer_button(t, match.offer, label),))
         parts.append("\n\n".join(lines))
-    if almost and page == pages:
-        parts.append(almost_section(t, world, almost, matches))
+    if ranking is not None and ranking.almost and page == pages:
+        almost = ranking.matches(ranking.almost[:ALMOST_SHOWN])
+        parts.append(almost_section(t, world, almost, german_courses(ranking)))
         rows.extend((offer_button(t, m.offer, ALMOST_MARK),) for m in almost)
     nav = []
     if page > 1:
@@ -212,8 +208,19 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
     return Reply("\n\n".join(parts), tuple(rows))
 
 
-def almost_section(t: Translator, world: World, almost: list[Match], fitting: list[Match]) -> str:
-    courses = [m.offer for m in fitting if m.offer.category == "german_course"]
+def german_courses(ranking: Ranking, limit: int = 2) -> list[Offer]:
+    """The best fitting German courses: the way to an offer that needs more German."""
+    courses = []
+    for key in ranking.fit:
+        offer = ranking.offer(key)
+        if offer.category == "german_course":
+            courses.append(offer)
+            if len(courses) == limit:
+                break
+    return courses
+
+
+def almost_section(t: Translator, world: World, almost: list[Match], courses: list[Offer]) -> str:
     lines = [bold(esc(t.gettext("Almost within reach")))]
     for match in almost:
         gap = match.assessment.gap
@@ -364,12 +371,9 @@ def search_results(
     if lines:
         parts.append("\n\n".join(lines))
     if almost:
-        everything = assess_all(world.catalogue, session.profile, world.today)
-        parts.append(
-            almost_section(
-                t, world, almost, [m for m in everything if m.assessment.verdict == "fit"]
-            )
-        )
+        ranking = rank(world.catalogue, session.profile, world.today)
+        courses = german_courses(ranking) if ranking else []
+        parts.append(almost_section(t, world, almost, courses))
         rows.extend((offer_button(t, m.offer, ALMOST_MARK),) for m in almost)
     if not fitting:
         parts.append(esc(counselling_hint(t)))

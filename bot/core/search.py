@@ -58,6 +58,12 @@ class SearchIndex:
                 term_words = tuple(words(term))
                 if term_words:
                     self._terms.append((concept, term_words))
+        # Every term word once, by length: a typed word is compared only with words at most
+        # two letters longer or shorter (more differences could never match).
+        self._by_length: dict[int, set[str]] = {}
+        for _concept, term_words in self._terms:
+            for word in term_words:
+                self._by_length.setdefault(len(word), set()).add(word)
         self._offer_text = {
             offer.id: fold(" ".join((offer.title_de, offer.summary_de, *offer.keywords)))
             for offer in catalogue.offers.values()
@@ -66,10 +72,18 @@ class SearchIndex:
     def concepts(self, text: str) -> list[Hit]:
         """The concepts the text names, best first (several, e.g. "Ausbildung Kfz")."""
         typed = [w for w in words(text) if len(w) >= 2]
+        # The best score of each term word against the typed words; words not here score 0.
+        found: dict[str, float] = {}
+        for word in typed:
+            for length in range(len(word) - 2, len(word) + 3):
+                for term_word in self._by_length.get(length, ()):
+                    score = _word_score(word, term_word)
+                    if score > found.get(term_word, 0.0):
+                        found[term_word] = score
         best: dict[str, Hit] = {}
         for concept, term_words in self._terms:
-            scores = [max((_word_score(t, w) for t in typed), default=0.0) for w in term_words]
-            if not scores or min(scores) == 0.0:
+            scores = [found.get(w, 0.0) for w in term_words]
+            if min(scores) == 0.0:
                 continue
             # Longer terms that match say more: "car mechanic" beats "car".
             score = sum(scores) / len(scores) + 2 * (len(term_words) - 1)
