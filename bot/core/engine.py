@@ -13,7 +13,7 @@ from bot.core import callback, offer_views, views
 from bot.core.dialogue_io import Input, Outcome, Reply
 from bot.core.flow import END, Step
 from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN
-from bot.core.matching import assess_all, fitting_ids
+from bot.core.matching import assess_all, fitting_ids, rank
 from bot.core.profile import Profile, Session
 from bot.core.text import Translator, esc
 from bot.core.validators import VALIDATORS
@@ -539,12 +539,15 @@ class _Dialogue:
 
     def announce_new(self, before: frozenset[str]) -> None:
         """A changed answer opened offers: say which ones, once per offer."""
-        session, catalogue = self.session, self.world.catalogue
-        after = fitting_ids(catalogue, session.profile, self.world.today)
-        new = sorted(after - before - set(session.announced) - set(session.dismissed))
-        if new:
-            session.announced.extend(new)
-            offers = [catalogue.offers[i] for i in new]
+        session = self.session
+        ranking = rank(self.world.catalogue, session.profile, self.world.today)
+        if ranking is None:
+            return
+        known = before | set(session.announced) | set(session.dismissed)
+        # Best first, as in the offer list.
+        offers = [o for o in map(ranking.offer, ranking.fit) if o.id not in known]
+        if offers:
+            session.announced.extend(o.id for o in offers)
             self.say(offer_views.newly_fitting(self.t, self.world, offers))
 
     def advance(self, step: Step, value: str) -> None:
