@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import Config, ConfigError, from_env
 from bot.core.catalogue import CatalogueError, load_catalogue
+from bot.core.events import load_events
 from bot.core.flow import FlowError, load_flow
 
 log = logging.getLogger("lotse")
@@ -65,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def check_data(data: Path, conversations: Path) -> int:
     problems: list[str] = []
+    events: dict = {}
     try:
         catalogue = load_catalogue(data)
+        events = load_events(data, catalogue)
     except CatalogueError as exc:
         problems.extend(exc.problems)
         catalogue = None
@@ -82,7 +85,7 @@ def check_data(data: Path, conversations: Path) -> int:
     assert catalogue is not None
     print(
         f"ok: {len(catalogue.districts)} districts, {len(catalogue.places)} places, "
-        f"{len(catalogue.offers)} offers"
+        f"{len(catalogue.offers)} offers, {len(events)} events"
     )
     return 0
 

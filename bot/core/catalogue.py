@@ -158,7 +158,7 @@ _POSTCODE = re.compile(r"^\d{5}$")
 PLACE_KINDS = frozenset({"stadt", "gemeinde", "ortsteil"})
 
 
-class _Row:
+class CsvRow:
     """One CSV row; each getter records a problem instead of raising, so all are reported."""
 
     def __init__(self, source: str, line: int, values: dict[str, str], problems: list[str]):
@@ -222,7 +222,7 @@ class _Row:
         return lat, lon
 
 
-def _rows(path: Path, required: tuple[str, ...], problems: list[str]) -> Iterator[_Row]:
+def csv_rows(path: Path, required: tuple[str, ...], problems: list[str]) -> Iterator[CsvRow]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -234,7 +234,7 @@ def _rows(path: Path, required: tuple[str, ...], problems: list[str]) -> Iterato
                 if None in row:
                     problems.append(f"{path}:{reader.line_num}: row: more fields than the header")
                     continue
-                yield _Row(str(path), reader.line_num, row, problems)
+                yield CsvRow(str(path), reader.line_num, row, problems)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         problems.append(f"{path}:0: file: cannot be read ({exc})")
 
@@ -259,7 +259,9 @@ def load_catalogue(folder: Path) -> Catalogue:
 
 def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
-    for row in _rows(path, ("concept", "category", "keywords_de", "terms", "label_en"), problems):
+    for row in csv_rows(
+        path, ("concept", "category", "keywords_de", "terms", "label_en"), problems
+    ):
         concept = Concept(
             id=row.key("concept"),
             category=row.choice("category", INTERESTS),
@@ -281,7 +283,7 @@ def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
 
 def _load_districts(path: Path, problems: list[str]) -> dict[str, District]:
     districts: dict[str, District] = {}
-    for row in _rows(path, ("id", "name", "state", "timezone"), problems):
+    for row in csv_rows(path, ("id", "name", "state", "timezone"), problems):
         district = District(
             row.key("id"), row.text("name"), row.text("state"), row.text("timezone")
         )
@@ -297,9 +299,9 @@ def _load_districts(path: Path, problems: list[str]) -> dict[str, District]:
 
 def _load_places(path: Path, districts: dict[str, District], problems: list[str]):
     places: dict[str, Place] = {}
-    part_refs: list[tuple[_Row, str]] = []
+    part_refs: list[tuple[CsvRow, str]] = []
     columns = ("id", "name", "kind", "district", "part_of", "postcodes", "lat", "lon", "aliases")
-    for row in _rows(path, columns, problems):
+    for row in csv_rows(path, columns, problems):
         place_id = row.key("id")
         kind = row.choice("kind", PLACE_KINDS)
         district = row.choice("district", frozenset(districts))
@@ -332,7 +334,7 @@ OFFER_COLUMNS = (
 
 
 def _load_offers(path, districts, places, offers: dict[str, Offer], problems: list[str]) -> None:
-    for row in _rows(path, OFFER_COLUMNS, problems):
+    for row in csv_rows(path, OFFER_COLUMNS, problems):
         offer_id = row.key("id", _OFFER_ID)
         district = row.choice("district", frozenset(districts))
         if district and district != path.stem:
