@@ -70,7 +70,9 @@ class PeopleRepository:
                 """
                 INSERT INTO users (channel, external_id, language, consented_at, created_at)
                 VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (channel, external_id) DO UPDATE SET language = excluded.language
+                ON CONFLICT (channel, external_id) DO UPDATE SET
+                    language = excluded.language,
+                    blocked_at = NULL  -- writing again means the bot is no longer blocked
                 """,
                 (channel, external_id, session.language, stamp, stamp),
             )

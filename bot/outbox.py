@@ -1,0 +1,104 @@
+"""The one sender for everything that is not a direct reply: drains the outbox under a budget.
+
+Telegram allows about 30 messages per second overall and about one per second per chat; the
+budget stays below both, leaving room for interactive replies. Each row is claimed before it
+is sent (at most once), a row past its grace time is recorded as missed, a person who blocked
+the bot is marked and skipped, and a 429 puts the row back for later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.core.reminders import DEFAULT_GRACE, decide
+from bot.storage.outbox import OutboxRepository, OutboxRow
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["sent", "blocked", "failed"]
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    seconds: float
+
+
+SendFunction = Callable[[OutboxRow], Awaitable["Outcome | RetryAfter"]]
+
+
+@dataclass
+class Budget:
+    """A sliding one-second window overall, and a minimum gap per chat."""
+
+    per_second: int = 25
+    per_chat_gap: timedelta = timedelta(seconds=1.1)
+    _recent: list[datetime] = field(default_factory=list)
+    _last_by_chat: dict[str, datetime] = field(default_factory=dict)
+
+    def wait_before(self, chat: str, now: datetime) -> timedelta:
+        """How long to wait until one more message to `chat` is within budget."""
+        window_start = now - timedelta(seconds=1)
+        self._recent = [t for t in self._recent if t > window_start]
+        waits = [timedelta(0)]
+        if len(self._recent) >= self.per_second:
+            waits.append(self._recent[-self.per_second] + timedelta(seconds=1) - now)
+        last = self._last_by_chat.get(chat)
+        if last is not None:
+            waits.append(last + self.per_chat_gap - now)
+        return max(waits)
+
+    def spend(self, chat: str, now: datetime) -> None:
+        self._recent.append(now)
+        self._last_by_chat[chat] = now
+
+
+@dataclass
+class Sender:
+    repo: OutboxRepository
+    send: SendFunction
+    clock: Callable[[], datetime]
+    sleep: Callable[[float], Awaitable[None]]
+    budget: Budget = field(default_factory=Budget)
+    grace: timedelta = DEFAULT_GRACE
+    batch: int = 100
+
+    async def drain(self) -> dict[str, int]:
+        """Send everything due now; returns how many rows ended how."""
+        done: dict[str, int] = {}
+        while True:
+            rows = await self.repo.claim_due(self.clock(), self.batch)
+            if not rows:
+                return done
+            for row in rows:
+                status = await self._one(row)
+                done[status] = done.get(status, 0) + 1
+
+    async def _one(self, row: OutboxRow) -> str:
+        now = self.clock()
+        if row.kind == "reminder" and decide(row.due_at, now, self.grace) == "missed":
+            await self.repo.finish(row.id, "missed", now)
+            return "missed"
+        wait = self.budget.wait_before(row.external_id, now)
+        if wait > timedelta(0):
+            await self.sleep(wait.total_seconds())
+        now = self.clock()
+        self.budget.spend(row.external_id, now)
+        try:
+            outcome = await self.send(row)
+        except Exception:
+            # Not knowing whether it arrived, do not send it again.
+            log.exception("sending outbox row %s failed", row.id)
+            outcome = "failed"
+        now = self.clock()
+        if isinstance(outcome, RetryAfter):
+            await self.repo.retry_later(row.id, now + timedelta(seconds=outcome.seconds), now)
+            return "retry"
+        if outcome == "blocked":
+            await self.repo.mark_blocked(row.user_id, now)
+            return "blocked"
+        await self.repo.finish(row.id, outcome, now)
+        return outcome

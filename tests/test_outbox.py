@@ -1,0 +1,224 @@
+"""The outbox and its sender with a controllable clock: on time, at most once, under budget."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.core.profile import Profile, Session
+from bot.outbox import Budget, RetryAfter, Sender
+from bot.storage.database import connect
+from bot.storage.outbox import OutboxRepository, OutboxRow
+from bot.storage.people import PeopleRepository
+
+START = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class Telegram:
+    """Records what was sent, with the clock's time; can answer blocked or 429."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.sent: list[tuple[str, str, datetime]] = []
+        self.blocked: set[str] = set()
+        self.too_many: int = 0
+
+    async def send(self, row: OutboxRow) -> str | RetryAfter:
+        if row.external_id in self.blocked:
+            return "blocked"
+        if self.too_many:
+            self.too_many -= 1
+            return RetryAfter(2)
+        self.sent.append((row.external_id, row.key, self.clock()))
+        return "sent"
+
+
+async def person(db: aiosqlite.Connection, user: str) -> None:
+    session = Session(language="de", consented=True, profile=Profile(18, "duldung", "A2"))
+    await PeopleRepository(db).save("telegram", user, session, START)
+
+
+def reminder(event: str, due: datetime, offset: str = "2h", user: str = "1") -> tuple:
+    return (f"rem:{user}:{event}:{offset}:{due:%Y%m%dT%H%M}", "reminder", {"event": event}, due)
+
+
+@pytest.fixture
+async def db(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await connect(db_path)
+    yield connection
+    await connection.close()
+
+
+def sender(db: aiosqlite.Connection, clock: Clock, telegram: Telegram) -> Sender:
+    return Sender(OutboxRepository(db), telegram.send, clock, clock.sleep)
+
+
+async def test_a_reminder_is_sent_on_time_and_once(db: aiosqlite.Connection) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    await person(db, "1")
+    outbox = OutboxRepository(db)
+    due = START + timedelta(hours=1)
+    assert await outbox.subscribe("telegram", "1", "EV-1", [reminder("EV-1", due)], START)
+    assert await outbox.subscribe("telegram", "1", "EV-1", [reminder("EV-1", due)], START)
+    assert await outbox.subscribed_events("telegram", "1") == {"EV-1"}
+    assert await outbox.next_due() == due
+    assert await sender(db, clock, telegram).drain() == {}
+    clock.now = due
+    assert await sender(db, clock, telegram).drain() == {"sent": 1}
+    assert await sender(db, clock, telegram).drain() == {}
+    assert [s[0] for s in telegram.sent] == ["1"]
+
+
+async def test_nothing_is_stored_for_a_person_without_consent(db: aiosqlite.Connection) -> None:
+    outbox = OutboxRepository(db)
+    assert not await outbox.subscribe("telegram", "9", "EV-1", [reminder("EV-1", START)], START)
+    assert await outbox.counts() == {}
+
+
+async def test_a_restart_between_planning_and_sending_loses_nothing(db_path: Path) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    first = await connect(db_path)
+    await person(first, "1")
+    await OutboxRepository(first).subscribe(
+        "telegram", "1", "EV-1", [reminder("EV-1", START + timedelta(minutes=5))], START
+    )
+    await first.close()  # the bot stops before the reminder is due
+    second = await connect(db_path)
+    try:
+        clock.now = START + timedelta(minutes=6)
+        assert await OutboxRepository(second).recover(clock()) == 0
+        assert await sender(second, clock, telegram).drain() == {"sent": 1}
+    finally:
+        await second.close()
+
+
+async def test_a_crash_right_after_sending_sends_no_duplicate(db_path: Path) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    first = await connect(db_path)
+    await person(first, "1")
+    outbox = OutboxRepository(first)
+    await outbox.subscribe("telegram", "1", "EV-1", [reminder("EV-1", START)], START)
+    # The sender claims and sends, then the process dies before it can record "sent".
+    (row,) = await outbox.claim_due(START, 10)
+    await telegram.send(row)
+    await first.close()
+    second = await connect(db_path)
+    try:
+        outbox = OutboxRepository(second)
+        assert await outbox.recover(clock()) == 1
+        assert await sender(second, clock, telegram).drain() == {}
+        assert len(telegram.sent) == 1
+        assert (await outbox.counts()) == {"unknown": 1}
+    finally:
+        await second.close()
+
+
+async def test_grace_time_after_downtime(db: aiosqlite.Connection) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    await person(db, "1")
+    outbox = OutboxRepository(db)
+    plan = [reminder("EV-1", START, "24h"), reminder("EV-2", START + timedelta(minutes=40))]
+    await outbox.subscribe("telegram", "1", "EV-1", plan, START - timedelta(days=2))
+    # The bot was down; it comes back 70 minutes after the first and 30 after the second.
+    clock.now = START + timedelta(minutes=70)
+    assert await sender(db, clock, telegram).drain() == {"missed": 1, "sent": 1}
+    assert [s[1] for s in telegram.sent] == [plan[1][0]]
+
+
+async def test_a_blocked_person_is_marked_and_skipped_without_retries(
+    db: aiosqlite.Connection,
+) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    telegram.blocked.add("1")
+    await person(db, "1")
+    outbox = OutboxRepository(db)
+    plan = [reminder("EV-1", START), reminder("EV-1", START + timedelta(hours=1), "1h")]
+    await outbox.subscribe("telegram", "1", "EV-1", plan, START - timedelta(days=1))
+    assert await sender(db, clock, telegram).drain() == {"blocked": 1}
+    clock.now += timedelta(hours=2)
+    assert await sender(db, clock, telegram).drain() == {}
+    assert await outbox.counts() == {"blocked": 2}
+    # Writing to the bot again lifts the block for what is planned from then on.
+    await person(db, "1")
+    telegram.blocked.clear()
+    await outbox.subscribe(
+        "telegram", "1", "EV-2", [reminder("EV-2", clock.now)], clock.now - timedelta(hours=1)
+    )
+    assert await sender(db, clock, telegram).drain() == {"sent": 1}
+
+
+async def test_the_budget_holds_under_a_burst(db: aiosqlite.Connection) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    for user in range(100):  # 100 people, one reminder each, all due at once
+        await person(db, str(user))
+        plan = [reminder("EV-1", START, "2h", str(user))]
+        await OutboxRepository(db).subscribe("telegram", str(user), "EV-1", plan, START)
+    budget = Budget(per_second=25)
+    result = await Sender(OutboxRepository(db), telegram.send, clock, clock.sleep, budget).drain()
+    assert result == {"sent": 100}
+    times = [t for _user, _key, t in telegram.sent]
+    for at in times:
+        assert len([t for t in times if at <= t < at + timedelta(seconds=1)]) <= 25
+    # 100 messages at 25 per second take about 4 s: all well within the grace time.
+    assert timedelta(seconds=3) <= times[-1] - times[0] <= timedelta(seconds=5)
+
+
+async def test_one_chat_gets_at_most_one_message_a_second(db: aiosqlite.Connection) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    await person(db, "1")
+    plan = [reminder(f"EV-{n}", START, "2h") for n in range(4)]
+    await OutboxRepository(db).subscribe("telegram", "1", "EV-x", plan, START)
+    assert await sender(db, clock, telegram).drain() == {"sent": 4}
+    times = [t for _user, _key, t in telegram.sent]
+    assert all(b - a >= timedelta(seconds=1) for a, b in pairwise(times))
+
+
+async def test_too_many_requests_puts_the_row_back(db: aiosqlite.Connection) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    telegram.too_many = 1
+    await person(db, "1")
+    await OutboxRepository(db).subscribe("telegram", "1", "EV-1", [reminder("EV-1", START)], START)
+    assert await sender(db, clock, telegram).drain() == {"retry": 1}
+    clock.now += timedelta(seconds=2)
+    assert await sender(db, clock, telegram).drain() == {"sent": 1}
+
+
+async def test_unsubscribe_cancels_and_erasure_removes_everything(
+    db: aiosqlite.Connection,
+) -> None:
+    await person(db, "1")
+    outbox = OutboxRepository(db)
+    due = START + timedelta(hours=3)
+    await outbox.subscribe("telegram", "1", "EV-1", [reminder("EV-1", due)], START)
+    await outbox.unsubscribe("telegram", "1", "EV-1", START)
+    assert await outbox.subscribed_events("telegram", "1") == set()
+    assert await outbox.counts() == {"cancelled": 1}
+    await outbox.subscribe("telegram", "1", "EV-2", [reminder("EV-2", due)], START)
+    await PeopleRepository(db).erase("telegram", "1")
+    assert await outbox.counts() == {}
+    async with db.execute("SELECT COUNT(*) FROM subscriptions") as cursor:
+        assert (await cursor.fetchone())[0] == 0
