@@ -222,3 +222,39 @@ async def test_unsubscribe_cancels_and_erasure_removes_everything(
     assert await outbox.counts() == {}
     async with db.execute("SELECT COUNT(*) FROM subscriptions") as cursor:
         assert (await cursor.fetchone())[0] == 0
+
+
+async def test_the_scheduler_is_rebuilt_from_the_database_and_wakes_the_sender(
+    db: aiosqlite.Connection,
+) -> None:
+    import asyncio
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.scheduler import JOB_ID, OutboxWaker
+
+    clock = Clock(datetime.now(UTC))
+    telegram = Telegram(clock)
+    await person(db, "1")
+    outbox = OutboxRepository(db)
+    # Due a moment ago (fell due while the bot was down) and in an hour.
+    plan = [
+        reminder("EV-1", clock.now - timedelta(seconds=1)),
+        reminder("EV-1", clock.now + timedelta(hours=1), "1h"),
+    ]
+    await outbox.subscribe("telegram", "1", "EV-1", plan, clock.now - timedelta(days=1))
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    try:
+        waker = OutboxWaker(scheduler, outbox, sender(db, clock, telegram), clock)
+        await waker.start()
+        for _ in range(200):
+            if telegram.sent:
+                break
+            await asyncio.sleep(0.01)
+        assert len(telegram.sent) == 1
+        await asyncio.sleep(0.05)
+        job = scheduler.get_job(JOB_ID)
+        assert job is not None and job.next_run_time == plan[1][3]
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,62 @@
+"""Wakes the outbox sender when the next message is due. Derived, never trusted alone: the
+one job is rebuilt from the database at start and after every drain."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.outbox import Sender
+from bot.storage.outbox import OutboxRepository
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "outbox-drain"  # one deterministic job: rescheduling replaces it
+
+
+class OutboxWaker:
+    def __init__(
+        self,
+        scheduler: AsyncIOScheduler,
+        repo: OutboxRepository,
+        sender: Sender,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.scheduler, self.repo, self.sender, self.clock = scheduler, repo, sender, clock
+
+    async def start(self) -> None:
+        """After a restart: settle rows interrupted mid-send, then wake for the next due one.
+        Rows that fell due while the bot was down run at once (and the sender applies the
+        grace time)."""
+        interrupted = await self.repo.recover(self.clock())
+        if interrupted:
+            log.warning(
+                "%d outbox rows were interrupted mid-send; not sending them again", interrupted
+            )
+        await self.reschedule()
+
+    async def reschedule(self) -> None:
+        due = await self.repo.next_due()
+        if due is None:
+            if self.scheduler.get_job(JOB_ID):
+                self.scheduler.remove_job(JOB_ID)
+            return
+        self.scheduler.add_job(
+            self.run,
+            "date",
+            run_date=max(due, self.clock()),
+            id=JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,  # late is better than never; the sender decides
+        )
+
+    async def run(self) -> None:
+        try:
+            done = await self.sender.drain()
+            if done:
+                log.info("outbox drained: %s", done)
+        finally:
+            await self.reschedule()
