@@ -227,3 +227,34 @@ async def test_a_blocked_user_does_not_stop_the_bot(
     assert any(e[1].startswith("Forbidden") for e in api.errors)
     # No message text of the person reaches the log.
     assert not any("/start" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "language", ["de", "en", "ar", "fa", "fa_AF", "ps", "uk", "ru", "tr", "ku", "ckb", "ti",
+                 "so", "fr"],
+)  # fmt: skip
+async def test_every_language_on_the_bundled_catalogue_passes_telegram_checks(
+    api: FakeBotAPI, db_path: Path, language: str
+) -> None:
+    from bot.config import ROOT
+
+    content = Content.load(ROOT / "conversations", ROOT / "data", ROOT / "locales")
+    user = User(api, 900, language_code=language.split("_")[0])
+    async with running_bot(api, content, db_path):
+        await user.send(f"/start lang_{language}", asks("consent"))
+        await user.press("s:consent:agree", lambda m: bool(m["text"]))
+        await user.send("19", asks("residence_status"))
+        await user.press("s:residence_status:unknown", asks("german_level"))
+        await user.press("s:german_level:unknown", lambda m: bool(m["text"]))
+        await user.send("Krefeld", asks("place"))
+        await user.press("s:place:krefeld", asks("interests"))
+        for interest in ("vocational_training", "german_course", "sport"):
+            await user.press(f"t:interests:{interest}", asks("interests"))
+        offers = await user.press("d:interests", shows_offers)
+        first = next(b for b in offers["buttons"] if b.startswith("o:"))
+        await user.press(first, lambda m: "v:" + first[2:] in m["buttons"])
+        await user.press("p:2", shows_offers)
+        await user.send("Ausbildung Kfz", lambda m: bool(m["text"]))
+        await user.send("/privacy", lambda m: "x:ask" in m["buttons"])
+        await user.send("/help", lambda m: "/start" in m["text"])
+    assert no_rejected_requests(api) == []
