@@ -1,4 +1,5 @@
-"""Command line: `lotse chat`, `lotse run`, `lotse check-data`, `lotse flow-diagram`."""
+"""Command line: `lotse chat`, `lotse run`, `lotse check-data`, `lotse event-report`,
+`lotse flow-diagram`."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", default=None, help="language code to start in, e.g. ar")
     commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     commands.add_parser("check-data", help="validate data/ and conversations/ and exit")
+    commands.add_parser(
+        "event-report", help="per event: subscribers and answers to 'Did you go?' (no names)"
+    )
     diagram = commands.add_parser("flow-diagram", help="write conversations/*.mmd diagrams")
     diagram.add_argument("--check", action="store_true", help="fail if a diagram is outdated")
     return parser
@@ -48,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return check_data(config.data, config.conversations)
         if args.command == "flow-diagram":
             return flow_diagram(config.conversations, args.check)
+        if args.command == "event-report":
+            return asyncio.run(_event_report(config))
         if args.command == "chat":
             return asyncio.run(_chat(config, args.user, args.lang))
         if args.command == "run":
@@ -114,7 +120,8 @@ async def _chat(config: Config, user: str, language: str | None) -> int:
 
     service = await LotseService.open(config)
     try:
-        await run_console(service, user, language)
+        files = config.database.resolve().parent / "lotse-calendar"
+        await run_console(service, user, language, files=files)
     finally:
         await service.close()
     return 0
@@ -122,3 +129,27 @@ async def _chat(config: Config, user: str, language: str | None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+async def _event_report(config: Config) -> int:
+    """For coordinators: how many subscribed to each event, and how many went (no names)."""
+    from bot.storage.database import connect
+    from bot.storage.events import EventRepository
+
+    catalogue = load_catalogue(config.data)
+    events = load_events(config.data, catalogue)
+    db = await connect(config.database)
+    try:
+        repo = EventRepository(db)
+        subscribers, outcomes = await repo.subscriber_counts(), await repo.outcomes()
+    finally:
+        await db.close()
+    print("event\tdistrict\tstart (UTC)\tsubscribers\twent\tdid not go\twas cancelled\ttitle")
+    for event in sorted(events.values(), key=lambda e: (e.district, e.start, e.id)):
+        answers = outcomes.get(event.id, {})
+        print(
+            f"{event.id}\t{event.district}\t{event.start:%Y-%m-%d %H:%M}\t"
+            f"{subscribers.get(event.id, 0)}\t{answers.get('yes', 0)}\t{answers.get('no', 0)}\t"
+            f"{answers.get('cancelled', 0)}\t{event.title_de}"
+        )
+    return 0

@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -66,6 +66,15 @@ class BabelTranslator:
 
     def format_date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.locale)
+
+    def format_day(self, day: date) -> str:
+        return format_date(day, format="full", locale=self.locale)
+
+    def format_time(self, moment: datetime) -> str:
+        return format_time(moment, format="short", locale=self.locale)
+
+    def format_duration(self, span: timedelta) -> str:
+        return format_timedelta(span, threshold=1.5, locale=self.locale)
 
 
 class Catalogues:

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.core.reminders import DEFAULT_GRACE, decide
-from bot.storage.outbox import OutboxRepository, OutboxRow
+from bot.storage.outbox import Audience, OutboxRepository, OutboxRow
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["sent", "blocked", "failed"]
+# "cancelled": nothing to say any more (the event left the catalogue).
+Outcome = Literal["sent", "blocked", "failed", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,13 @@ class Sender:
     budget: Budget = field(default_factory=Budget)
     grace: timedelta = DEFAULT_GRACE
     batch: int = 100
+    audience: Audience = None  # whose messages this sender handles; None: everyone's
 
     async def drain(self) -> dict[str, int]:
         """Send everything due now; returns how many rows ended how."""
         done: dict[str, int] = {}
         while True:
-            rows = await self.repo.claim_due(self.clock(), self.batch)
+            rows = await self.repo.claim_due(self.clock(), self.batch, self.audience)
             if not rows:
                 return done
             for row in rows:

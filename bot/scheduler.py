@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -31,7 +31,7 @@ class OutboxWaker:
         """After a restart: settle rows interrupted mid-send, then wake for the next due one.
         Rows that fell due while the bot was down run at once (and the sender applies the
         grace time)."""
-        interrupted = await self.repo.recover(self.clock())
+        interrupted = await self.repo.recover(self.clock(), self.sender.audience)
         if interrupted:
             log.warning(
                 "%d outbox rows were interrupted mid-send; not sending them again", interrupted
@@ -39,15 +39,18 @@ class OutboxWaker:
         await self.reschedule()
 
     async def reschedule(self) -> None:
-        due = await self.repo.next_due()
+        due = await self.repo.next_due(self.sender.audience)
         if due is None:
             if self.scheduler.get_job(JOB_ID):
                 self.scheduler.remove_job(JOB_ID)
             return
+        # The wait is measured on our clock (a test may move it); the scheduler runs on
+        # the machine's. In production both are the same.
+        wait = max(due - self.clock(), timedelta(0))
         self.scheduler.add_job(
             self.run,
             "date",
-            run_date=max(due, self.clock()),
+            run_date=datetime.now(UTC) + wait,
             id=JOB_ID,
             replace_existing=True,
             misfire_grace_time=None,  # late is better than never; the sender decides

@@ -34,6 +34,8 @@ def world(content: Content) -> World:
         translator=content.catalogues.translator,
         today=TODAY,
         search=SearchIndex(content.catalogue),
+        events=content.events,
+        now=NOW,
     )
 
 

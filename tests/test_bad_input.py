@@ -23,9 +23,12 @@ INPUTS = st.one_of(
     TEXTS.map(lambda t: Input("text", t)),
     st.one_of(st.text(max_size=80), NASTY, st.sampled_from(["b", "p:0", "p:-1", "p:999999",
               "o:NOPE", "x:yes", "e:", "e:nope", "t:interests:zzz", "d:interests",
-              "s:place:atlantis", "s:language:xx"])).map(lambda d: Input("button", d)),
+              "s:place:atlantis", "s:language:xx", "l:1", "l:x", "w:EV-T-1", "w:NOPE",
+              "r:EV-T-1", "r:EV-T-5", "r:EV-T-6", "u:EV-T-1", "u:NOPE", "c:EV-T-4",
+              "c:NOPE", "g:EV-T-1:yes", "g:EV-T-1:maybe", "g:NOPE:no", "g:", "r:", "w:"])
+              ).map(lambda d: Input("button", d)),
     st.sampled_from(["start", "offers", "profile", "language", "privacy", "help", "nope",
-                     "resume", ""]).map(lambda c: Input("command", c)),
+                     "resume", "events", "saved", ""]).map(lambda c: Input("command", c)),
     st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(
         lambda p: Input("location", latitude=p[0], longitude=p[1])
     ),
@@ -43,17 +46,26 @@ def answered() -> Session:
     )
 
 
-@settings(max_examples=300)
-@given(events=st.lists(INPUTS, min_size=1, max_size=8))
-def test_every_input_gets_a_reply_and_valid_buttons(world: World, events: list[Input]) -> None:
+def complete() -> Session:
     session = answered()
+    session.step, session.history = None, []
+    session.profile.place, session.profile.interests = "helmstedt", ("german_course", "sport")
+    return session
+
+
+@settings(max_examples=300)
+@given(events=st.lists(INPUTS, min_size=1, max_size=8), done=st.booleans())
+def test_every_input_gets_a_reply_and_valid_buttons(
+    world: World, events: list[Input], done: bool
+) -> None:
+    session = complete() if done else answered()
     for event in events:
         before = copy.deepcopy(session.profile)
         outcome = engine.handle(session, event, world, "en")
         assert outcome.replies, event
         for reply in outcome.replies:
             assert reply.html.strip()
-            assert len(reply.html) < 4096
+            assert len(reply.html) < (1024 if reply.attachment else 4096)  # caption limit
             for row in reply.buttons:
                 for button in row:
                     assert 0 < len(button.data.encode()) <= 64

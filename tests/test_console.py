@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.conftest import FIXTURE_DATA
+from bot.channels.console import run_console
+from bot.service import Content, LotseService
+from bot.storage.database import connect
+from tests.conftest import FIXTURE_DATA, NOW
+from tests.support.clock import Clock
 
 SCRIPT = """\
 17
@@ -80,3 +87,56 @@ def test_a_broken_catalogue_stops_start_with_file_row_and_field(tmp_path: Path) 
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+async def test_the_terminal_subscribes_to_an_event_and_prints_the_reminder_when_due(
+    content: Content, db_path: Path, tmp_path: Path
+) -> None:
+    clock = Clock(NOW)
+    service = LotseService(await connect(db_path), content, clock=clock)
+    read_end, write_end = os.pipe()
+    stdin = os.fdopen(read_end, "r", encoding="utf-8")
+    typing = os.fdopen(write_end, "w", encoding="utf-8")
+    stdout = io.StringIO()
+    chat = asyncio.create_task(
+        run_console(service, "amira", "en", stdin=stdin, stdout=stdout, files=tmp_path / "cal")
+    )
+
+    async def until(expected: str) -> str:
+        for _ in range(1000):
+            if expected in stdout.getvalue():
+                return stdout.getvalue()
+            if chat.done():
+                chat.result()
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{expected!r} not printed:\n{stdout.getvalue()[-1500:]}")
+
+    async def type_line(line: str, expected: str) -> str:
+        typing.write(line + "\n")
+        typing.flush()
+        return await until(expected)
+
+    try:
+        for line in ["1", *SCRIPT.splitlines()[:-2]]:  # agree, answers, German course only
+            typing.write(line + "\n")
+        typing.flush()
+        await type_line("Done", "Here are the offers for you")
+        await type_line("/events", "Events for you")
+        await type_line("1", "Reminders: 24 hours, 2 hours before the start.")  # event 1
+        await type_line("1", "I will remind you")  # [1] Remind me
+        printed = await type_line("2", "[file: ")  # [2] Calendar file
+        calendar = tmp_path / "cal" / "ev-t-1.ics"
+        assert str(calendar) in printed and b"BEGIN:VEVENT" in calendar.read_bytes()
+        assert "🔔 Reminder" not in printed
+        # The day before the event: the reminder appears while the chat is open.
+        clock.now = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+        assert service.on_outbox_change is not None
+        await service.on_outbox_change()
+        printed = await until("🔔 Reminder: Information evening")
+        assert "Markt 1, 38350 Helmstedt" in printed.split("🔔 Reminder")[1]
+    finally:
+        typing.close()
+        await asyncio.wait_for(chat, 10)
+        stdin.close()
+        await service.close()
+    assert service.on_outbox_change is None  # the chat ended and stopped its sender

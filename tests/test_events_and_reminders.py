@@ -33,7 +33,7 @@ ROWS = [
 def data_with_events(tmp_path: Path, rows: list[str]) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, folder)
-    (folder / "events").mkdir()
+    (folder / "events").mkdir(exist_ok=True)
     (folder / "events" / "helmstedt.csv").write_text(HEADER + "\n".join(rows) + "\n", "utf-8")
     return folder
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.config import ROOT
-from bot.core import offer_views
+from bot.core import event_views, offer_views
 from bot.core.catalogue import load_catalogue
 from bot.core.dialogue_io import Reply
+from bot.core.events import upcoming_for
 from bot.core.places import PlaceIndex
 from bot.core.profile import Profile, Session
 from bot.core.search import SearchIndex
@@ -30,6 +31,8 @@ WORLD = World(
     translator=CATALOGUES.translator,
     today=TODAY,
     search=SearchIndex(CATALOGUE),
+    events=CONTENT.events,
+    now=datetime(2026, 11, 22, 10, 0, tzinfo=UTC),
 )
 PROFILES = [
     Profile(17, "gestattung", "A1", "helmstedt", ("german_course", "sport")),
@@ -64,3 +67,25 @@ def test_every_list_page_and_detail_fits(language: str) -> None:
             page += 1
     for offer in CATALOGUE.offers.values():
         check(offer_views.offer_detail(t, WORLD, offer, Session(language=language)))
+
+
+@pytest.mark.parametrize("language", [lang.code for lang in WORLD.languages])
+def test_every_event_reply_fits(language: str) -> None:
+    t = WORLD.translator(language)
+    for profile in PROFILES:
+        district = CATALOGUE.places[profile.place or ""].district
+        session = Session(language=language, consented=True, profile=profile)
+        choice = upcoming_for(
+            WORLD.events, district, profile.age, profile.interests, [], WORLD.now
+        )
+        check(event_views.event_list(t, WORLD, session, choice))
+    subscribed = Session(language=language, consented=True, subscribed=list(WORLD.events))
+    for event in WORLD.events.values():
+        for session in (Session(language=language), subscribed):
+            check(event_views.event_detail(t, WORLD, event, session))
+        check(event_views.reminder(t, event))
+        check(event_views.change(t, event))
+        check(event_views.follow_up(t, event))
+        calendar = event_views.calendar(t, event, WORLD.now)
+        assert calendar.attachment is not None
+        assert len(plain(calendar.html)) <= 1024  # a document caption

@@ -9,17 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
-from bot.channels.telegram import build_application
+from bot.channels.telegram import DELIVERY, SERVICE, build_application
 from bot.config import Config
 from bot.core.bidi import FSI, PDI
 from bot.service import Content, LotseService
 from bot.storage.database import connect
 from tests.conftest import NOW
+from tests.support.clock import Clock
 from tests.support.fake_bot_api import FakeBotAPI
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -34,9 +36,9 @@ def api() -> AsyncIterator[FakeBotAPI]:
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW
 ) -> AsyncIterator[Application]:
-    service = LotseService(await connect(db_path), content, clock=lambda: NOW)
+    service = LotseService(await connect(db_path), content, clock=clock)
     config = Config(telegram_token=api.token, api_base_url=api.base_url, database=db_path)
     application = build_application(config, service)
     try:
@@ -51,6 +53,9 @@ async def running_bot(
             finally:
                 await application.updater.stop()
                 await application.stop()
+                # run_polling() calls post_shutdown after shutdown; close the sender here.
+                assert application.post_shutdown is not None
+                await application.post_shutdown(application)
     finally:
         await service.close()
 
@@ -190,7 +195,7 @@ async def test_commands_are_set_in_every_shipped_language(
 ) -> None:
     async with running_bot(api, content, db_path):
         pass
-    names = ["start", "offers", "saved", "profile", "language", "privacy", "help"]
+    names = ["start", "offers", "events", "saved", "profile", "language", "privacy", "help"]
     assert [c["command"] for c in api.commands()] == names
     arabic = api.commands("ar")
     assert [c["command"] for c in arabic] == names
@@ -258,3 +263,61 @@ async def test_every_language_on_the_bundled_catalogue_passes_telegram_checks(
         await user.send("/privacy", lambda m: "x:ask" in m["buttons"])
         await user.send("/help", lambda m: "/start" in m["text"])
     assert no_rejected_requests(api) == []
+
+
+async def onboard_in_helmstedt(user: User) -> None:
+    await user.send("/start", asks("language"))
+    await user.press("s:language:en", asks("consent"))
+    await user.press("s:consent:agree", lambda m: "How old" in m["text"])
+    await user.send("17", asks("residence_status"))
+    await user.press("s:residence_status:duldung", asks("german_level"))
+    await user.press("s:german_level:A2", lambda m: "Where do you live" in m["text"])
+    await user.send("Helmstedt", asks("place"))
+    await user.press("s:place:helmstedt", asks("interests"))
+    await user.press("t:interests:german_course", asks("interests"))
+    await user.press("d:interests", shows_offers)
+
+
+async def test_events_reminders_and_did_you_go_through_telegram(
+    api: FakeBotAPI, content: Content, db_path: Path
+) -> None:
+    clock = Clock(NOW)
+    lina, karim = User(api, 610, language_code="en"), User(api, 611, language_code="en")
+    start = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+    async with running_bot(api, content, db_path, clock) as application:
+        for user in (lina, karim):
+            await onboard_in_helmstedt(user)
+            await user.send("/events", lambda m: "w:EV-T-1" in m["buttons"])
+            await user.press("w:EV-T-1", lambda m: "r:EV-T-1" in m["buttons"])
+            subscribed = await user.press("r:EV-T-1", lambda m: "u:EV-T-1" in m["buttons"])
+            assert subscribed["edited"]  # the detail changes in place
+        assert "I will remind you" in api.callback_answers[-1].get("text", "")
+        document = await lina.press("c:EV-T-1", lambda m: m["method"] == "sendDocument")
+        assert document["document"]["file_name"] == "ev-t-1.ics"
+        assert b"DTSTART:20261203T170000Z" in document["document"]["content"]
+
+        # A day before: the sender wakes (the scheduler's job, run by hand at the moment).
+        api.block_user(karim.id)
+        clock.now = start - timedelta(hours=24)
+        delivery = application.bot_data[DELIVERY]
+        await delivery.waker.run()
+        reminder = lina.last()
+        assert reminder["text"].startswith("🔔 Reminder: Information evening")
+        assert reminder["buttons"] == ["w:EV-T-1", "u:EV-T-1"]
+        service = application.bot_data[SERVICE]
+        assert await service.outbox.counts() == {"sent": 1, "blocked": 3, "pending": 2}
+        refused = len(api.errors)
+        clock.now = start - timedelta(hours=2)
+        await delivery.waker.run()  # the blocked person is skipped: no new refusal
+        assert len(api.errors) == refused
+        assert lina.last()["text"].startswith("🔔 Reminder")
+
+        clock.now = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+        await delivery.waker.run()
+        assert lina.last()["buttons"] == ["g:EV-T-1:yes", "g:EV-T-1:no", "g:EV-T-1:cancelled"]
+        thanks = await lina.press("g:EV-T-1:yes", lambda m: "counted" in m["text"])
+        assert thanks["edited"] and thanks["buttons"] == []
+        assert await service.events.outcomes() == {"EV-T-1": {"yes": 1}}
+    reminders = [m for m in api.sent_messages(lina.id) if m["text"].startswith("🔔 Reminder")]
+    assert len(reminders) == 2
+    assert no_rejected_requests(api) == [e for e in api.errors if e[1].startswith("Forbidden")]

@@ -2,7 +2,8 @@
 
 Typing a button's number or its text taps it; `/location LAT LON` shares a location; Ctrl-D
 (or the end of piped input) ends the chat. The conversation is stored like on Telegram, so
-the next `lotse chat` continues where this one stopped.
+the next `lotse chat` continues where this one stopped. Reminders are printed as they fall
+due while the chat runs; calendar files are written to a folder and their path printed.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import re
 import sys
 import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.bidi import strip_isolates
 from bot.core.dialogue_io import Button, Input, Reply
+from bot.delivery import Delivery
+from bot.outbox import Outcome
 from bot.service import LotseService
+from bot.storage.outbox import OutboxRow
 
 CHANNEL = "console"
 _TAG = re.compile(r"</?[a-z][^>]*>")
@@ -35,6 +40,8 @@ def render(replies: list[Reply]) -> tuple[str, list[Button]]:
     buttons: list[Button] = []
     for reply in replies:
         lines = [html_to_text(reply.html)]
+        if reply.notice:  # Telegram shows it as a short pop-up
+            lines.insert(0, f"({reply.notice})")
         for row in reply.buttons:
             for button in row:
                 buttons.append(button)
@@ -62,43 +69,69 @@ def parse_line(line: str, buttons: list[Button]) -> Input | None:
     return Input("text", text)
 
 
+class _Terminal:
+    """What is printed, and which buttons the numbers typed now refer to."""
+
+    def __init__(self, stdout: TextIO, interactive: bool, files: Path) -> None:
+        self.stdout, self.interactive, self.files = stdout, interactive, files
+        self.buttons: list[Button] = []
+
+    def show(self, replies: list[Reply]) -> None:
+        text, buttons = render(replies)
+        for reply in replies:
+            if reply.attachment is not None:
+                self.files.mkdir(parents=True, exist_ok=True)
+                path = self.files / reply.attachment.filename
+                path.write_bytes(reply.attachment.content)
+                text += f"\n  [file: {path}]"
+        if text:
+            self.stdout.write(f"\n{text}\n")
+        self.buttons = buttons or self.buttons
+
+    def prompt(self) -> None:
+        if self.interactive:
+            self.stdout.write("> ")
+        self.stdout.flush()
+
+
 async def run_console(
     service: LotseService,
     user: str,
     language: str | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
+    files: Path = Path("lotse-calendar"),
 ) -> None:
-    def show(replies: list[Reply]) -> list[Button]:
-        text, buttons = render(replies)
-        if text:
-            stdout.write(f"\n{text}\n")
-            stdout.flush()
-        return buttons
+    terminal = _Terminal(stdout, stdin.isatty(), files)
 
-    if await service.session(CHANNEL, user) is None and language:
-        opening = Input("command", "start", f"lang_{language}")
-    else:
-        opening = Input("command", "resume")
-    buttons = show(await service.handle(CHANNEL, user, opening, language))
-    interactive = stdin.isatty()
-    if interactive:
-        stdout.write("> ")
-        stdout.flush()
-    async for line in _lines(stdin):
-        event = parse_line(line, buttons)
-        if event is None:
-            if interactive:
-                stdout.write("> ")
-                stdout.flush()
-            continue
-        if not interactive:
-            stdout.write(f"> {line.rstrip()}\n")
-        replies = await service.handle(CHANNEL, user, event, language)
-        buttons = show(replies) or buttons
-        if interactive:
-            stdout.write("> ")
-            stdout.flush()
+    async def send(row: OutboxRow) -> Outcome:
+        reply = service.render(row)
+        if reply is None:
+            return "cancelled"
+        terminal.show([reply])
+        terminal.prompt()
+        return "sent"
+
+    delivery = Delivery(service, send, (CHANNEL, user))
+    await delivery.start()
+    try:
+        if await service.session(CHANNEL, user) is None and language:
+            opening = Input("command", "start", f"lang_{language}")
+        else:
+            opening = Input("command", "resume")
+        terminal.show(await service.handle(CHANNEL, user, opening, language))
+        terminal.prompt()
+        async for line in _lines(stdin):
+            event = parse_line(line, terminal.buttons)
+            if event is None:
+                terminal.prompt()
+                continue
+            if not terminal.interactive:
+                stdout.write(f"> {line.rstrip()}\n")
+            terminal.show(await service.handle(CHANNEL, user, event, language))
+            terminal.prompt()
+    finally:
+        await delivery.stop()
 
 
 async def _lines(stdin: TextIO) -> AsyncIterator[str]:

@@ -8,6 +8,7 @@ one sendMessage (or an edit of the tapped message). All handlers are registered 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import (
     BotCommand,
@@ -17,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -31,13 +32,18 @@ from telegram.ext import (
 from bot.config import Config
 from bot.core.dialogue_io import Input, Reply
 from bot.core.text import esc
+from bot.delivery import Delivery
+from bot.outbox import Outcome
+from bot.outbox import RetryAfter as Later
 from bot.service import LotseService
+from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 SERVICE = "service"
-COMMANDS = ("start", "offers", "saved", "profile", "language", "privacy", "help")
+DELIVERY = "delivery"
+COMMANDS = ("start", "offers", "events", "saved", "profile", "language", "privacy", "help")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -52,8 +58,13 @@ def build_application(config: Config, service: LotseService | None = None) -> Ap
         if SERVICE not in application.bot_data:
             application.bot_data[SERVICE] = await LotseService.open(config)
         await set_commands(application)
+        delivery = Delivery(application.bot_data[SERVICE], outbox_sender(application), (CHANNEL,))
+        await delivery.start()
+        application.bot_data[DELIVERY] = delivery
 
     async def post_shutdown(application: Application) -> None:
+        if DELIVERY in application.bot_data:
+            await application.bot_data.pop(DELIVERY).stop()
         opened_here = service is None
         if opened_here and SERVICE in application.bot_data:
             await application.bot_data.pop(SERVICE).close()
@@ -104,6 +115,7 @@ COMMAND_HELP = {
     "start": "start again from the beginning",
     "offers": "show the offers that fit you",
     "saved": "your saved offers",
+    "events": "events near you, with reminders",
     "profile": "see and change your answers",
     "language": "change the language",
     "privacy": "see what I save, delete everything",
@@ -129,6 +141,16 @@ async def send_replies(
         await query.answer(notice[:200] or None)
     for reply in replies:
         markup = keyboard(reply)
+        if reply.attachment is not None:
+            await context.bot.send_document(
+                chat_id,
+                reply.attachment.content,
+                filename=reply.attachment.filename,
+                caption=reply.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+            continue
         if reply.replace and query is not None and query.message is not None:
             try:
                 await query.edit_message_text(
@@ -148,6 +170,31 @@ async def send_replies(
             reply_markup=markup,
             link_preview_options=NO_PREVIEW,
         )
+
+
+def outbox_sender(application: Application):
+    """How the outbox sends one message (a reminder, ...) on Telegram."""
+
+    async def send(row: OutboxRow) -> Outcome | Later:
+        reply = application.bot_data[SERVICE].render(row)
+        if reply is None:
+            return "cancelled"
+        try:
+            await application.bot.send_message(
+                int(row.external_id),
+                reply.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply),
+                link_preview_options=NO_PREVIEW,
+            )
+        except Forbidden:
+            return "blocked"
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            return Later(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
+        return "sent"
+
+    return send
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -4,6 +4,10 @@ s:<step>:<value>   answer a choice step        t:<step>:<value>  tick a multi-ch
 d:<step>           finish a multi-choice step  b                 back one step
 p:<page>           a page of the offer list    o:<offer id>      one offer in detail
 e:<step>           edit one profile answer     x:ask|yes|no      erase all data
+v:<offer id>       save / unsave an offer      n:<offer id>      "not for me"
+l:<page>           the list of events          w:<event id>      one event in detail
+r:<event id>       remind me                   u:<event id>      cancel the reminder
+c:<event id>       the event's calendar file   g:<event id>:<yes|no|cancelled>  did you go?
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-PREFIXES = frozenset("stdbpoexvn")
+PREFIXES = frozenset("stdbpoexvnlwrucg")
 
 
 class CallbackError(ValueError):
@@ -40,7 +44,7 @@ def decode(data: str) -> Callback:
     action, _, rest = data.partition(":")
     if action not in PREFIXES:
         raise CallbackError(f"unknown action {action!r}")
-    if action in "std":
+    if action in "stdg":
         step, _, value = rest.partition(":")
         if not step or (action != "d" and not value):
             raise CallbackError("missing step or value")

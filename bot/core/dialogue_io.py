@@ -27,6 +27,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply, e.g. an event's calendar file."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "text/calendar"
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to send. `html` uses Telegram's HTML subset; every dynamic part is escaped."""
 
@@ -35,6 +44,7 @@ class Reply:
     # True: this message replaces the one whose button was tapped (e.g. ticking an interest).
     replace: bool = False
     notice: str = ""  # short pop-up text for a tapped button (answerCallbackQuery)
+    attachment: Attachment | None = None  # sent as a document, `html` as its caption
 
 
 @dataclass
@@ -44,3 +54,8 @@ class Outcome:
     erase: bool = False
     # A search that found nothing fitting, counted per district (never per person).
     search_miss: str = ""
+    # Event subscriptions to store or remove (event ids); the service plans the reminders.
+    subscribe: list[str] = field(default_factory=list)
+    unsubscribe: list[str] = field(default_factory=list)
+    # An answer to "Did you go?": (event id, "yes" | "no" | "cancelled"), counted without names.
+    went: tuple[str, str] | None = None

@@ -9,12 +9,14 @@ import re
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.core import callback, offer_views, views
+from bot.core import callback, event_views, offer_views, views
 from bot.core.dialogue_io import Input, Outcome, Reply
+from bot.core.events import Event, upcoming_for
 from bot.core.flow import END, Step
 from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN
 from bot.core.matching import assess_all, fitting_ids, rank
 from bot.core.profile import Profile, Session
+from bot.core.reminders import plan
 from bot.core.text import Translator, esc
 from bot.core.validators import VALIDATORS
 from bot.core.world import FALLBACK_LANGUAGE, World
@@ -134,6 +136,8 @@ class _Dialogue:
             self.say(views.profile_view(self.t, self.world, session))
         elif name == "saved":
             self.say(offer_views.saved_list(self.t, self.world, session))
+        elif name == "events":
+            self.events()
         else:
             self.note(self.t.gettext("I do not know this command."))
             self.say(views.help_view(self.t))
@@ -226,6 +230,75 @@ class _Dialogue:
             self.toggle_saved(pressed.value)
         elif action == "n":
             self.dismiss(pressed.value)
+        elif action == "l":
+            self.events()
+        elif action in "wruc":
+            self.event_button(action, pressed.value)
+        elif action == "g":
+            self.went(pressed.step, pressed.value)
+
+    # -- events -----------------------------------------------------------------------------
+
+    def events(self) -> None:
+        session, world = self.session, self.world
+        if not session.profile.is_complete():
+            self.note(self.t.gettext("Please answer the questions first."))
+            self.resume_flow()
+            return
+        session.step = None
+        profile = session.profile
+        district = world.catalogue.places[profile.place or ""].district
+        choice = upcoming_for(
+            world.events, district, profile.age, profile.interests, session.subscribed, world.now
+        )
+        self.say(event_views.event_list(self.t, world, session, choice))
+
+    def event_button(self, action: str, event_id: str) -> None:
+        t, world, session = self.t, self.world, self.session
+        event = world.events.get(event_id)
+        if event is None:
+            if event_id in session.subscribed:
+                session.subscribed.remove(event_id)
+                self.outcome.unsubscribe.append(event_id)
+            self.note(t.gettext("This event is no longer available."))
+            self.events()
+            return
+        if action == "c":
+            self.say(event_views.calendar(t, event, world.now))
+            return
+        if action == "w":
+            self.say(event_views.event_detail(t, world, event, session))
+            return
+        if action == "u":
+            if event_id in session.subscribed:
+                session.subscribed.remove(event_id)
+                self.outcome.unsubscribe.append(event_id)
+            notice = t.gettext("Reminder cancelled.")
+        elif event.end <= world.now:
+            self.note(t.gettext("This event is over."))
+            self.events()
+            return
+        elif event.cancelled:
+            notice = t.gettext("This event is cancelled.")
+        else:
+            notice = self.subscribe(event)
+        self.say(event_views.event_detail(t, world, event, session, replace=True, notice=notice))
+
+    def subscribe(self, event: Event) -> str:
+        t, session = self.t, self.session
+        if event.id not in session.subscribed:
+            session.subscribed.append(event.id)
+            self.outcome.subscribe.append(event.id)
+        if not plan("", event, self.world.now):
+            return t.gettext("The event starts soon, so no reminder is left before it.")
+        return t.gettext("Okay. I will remind you {times} before the start.").format(
+            times=event_views.reminder_times(t, event)
+        )
+
+    def went(self, event_id: str, answer: str) -> None:
+        if event_id in self.session.subscribed and answer in event_views.ANSWERS:
+            self.outcome.went = (event_id, answer)
+        self.say(event_views.thanks_for_answer(self.t))
 
     def search(self, text: str) -> None:
         """Free text with no question open: look for what the person names."""

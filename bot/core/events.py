@@ -14,7 +14,7 @@ from bot.core.keys import INTERESTS
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=2))
 _DURATION = re.compile(r"^(\d{1,4})([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-_EVENT_ID = re.compile(r"^[A-Z0-9-]+$")
+_EVENT_ID = re.compile(r"^[A-Z0-9-]{1,40}$")  # short: it travels in button data
 
 EVENT_COLUMNS = (
     "id", "district", "offer", "title_de", "start", "end", "place", "online_url", "lat", "lon",
@@ -40,6 +40,15 @@ class Event:
     reminders: tuple[timedelta, ...]  # before the start, largest first
     cancelled: bool
     titles: dict[str, str]
+    timezone: str = "Europe/Berlin"  # the district's, for showing local times
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def title(self, language: str) -> str:
+        """The title in `language` ("fa_AF" falls back to "fa"), or "" if not translated."""
+        return self.titles.get(language) or self.titles.get(language.split("_")[0], "")
 
 
 def parse_duration(text: str) -> timedelta:
@@ -124,5 +133,43 @@ def _event(row: CsvRow, path: Path, catalogue: Catalogue) -> Event | None:
     }
     return Event(
         event_id, district_id, offer, row.text("title_de"), start, end, place, online_url,
-        lat, lon, categories, min_age, max_age, reminders, cancelled, titles,
+        lat, lon, categories, min_age, max_age, reminders, cancelled, titles, zone.key,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EventChoice:
+    """What `/events` shows one person: events that fit, other events near them, and the ones
+    they subscribed to (even if they no longer fit or were cancelled), all still ahead."""
+
+    fitting: list[Event]
+    other: list[Event]
+
+
+def upcoming_for(
+    events: dict[str, Event],
+    district: str,
+    age: int | None,
+    interests: tuple[str, ...],
+    subscribed: list[str],
+    now: datetime,
+) -> EventChoice:
+    fitting, other = [], []
+    for event in sorted(events.values(), key=lambda e: (e.start, e.id)):
+        if event.end <= now:
+            continue
+        if event.id in subscribed:
+            fitting.append(event)
+            continue
+        if event.cancelled or event.district != district or not _age_fits(event, age):
+            continue
+        (fitting if set(event.categories) & set(interests) else other).append(event)
+    return EventChoice(fitting, other)
+
+
+def _age_fits(event: Event, age: int | None) -> bool:
+    if age is None:
+        return True
+    return (event.min_age is None or age >= event.min_age) and (
+        event.max_age is None or age <= event.max_age
+    )

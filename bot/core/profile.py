@@ -49,3 +49,6 @@ class Session:
     saved: list[str] = field(default_factory=list)  # offer ids, in the order saved
     dismissed: list[str] = field(default_factory=list)  # "not for me": never shown again
     announced: list[str] = field(default_factory=list)  # newly fitting offers already told
+    # Events with a reminder; read from the subscriptions table, changed only through
+    # `Outcome.subscribe` / `Outcome.unsubscribe`.
+    subscribed: list[str] = field(default_factory=list)

@@ -8,12 +8,13 @@ clocks go back is 11:00 local time the day before).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 from bot.core.events import Event
 
 DEFAULT_GRACE = timedelta(minutes=30)
+FOLLOW_UP_AT = time(10, 0)  # local time, the day after the event
 Decision = Literal["wait", "send", "missed"]
 
 
@@ -27,9 +28,26 @@ class PlannedReminder:
     key: str
 
 
+@dataclass(frozen=True)
+class Message:
+    """One row for the outbox: sent once at `due`, rendered from `payload` at sending time."""
+
+    key: str
+    kind: str  # "reminder", "followup" or "change"
+    payload: dict
+    due: datetime
+
+    def row(self) -> tuple[str, str, dict, datetime]:
+        return self.key, self.kind, self.payload, self.due
+
+
+def _stamp(event: Event) -> str:
+    return f"{event.start:%Y%m%dT%H%MZ}"
+
+
 def reminder_key(user: str, event: Event, offset: timedelta) -> str:
     minutes = int(offset.total_seconds() // 60)
-    return f"rem:{user}:{event.id}:{minutes}m:{event.start:%Y%m%dT%H%MZ}"
+    return f"rem:{user}:{event.id}:{minutes}m:{_stamp(event)}"
 
 
 def plan(user: str, event: Event, subscribed_at: datetime) -> list[PlannedReminder]:
@@ -47,6 +65,39 @@ def plan(user: str, event: Event, subscribed_at: datetime) -> list[PlannedRemind
     return planned
 
 
+def follow_up_due(event: Event) -> datetime:
+    """The day after the event ends, in the morning of the district's time zone."""
+    local_day = event.end.astimezone(event.zone).date() + timedelta(days=1)
+    return datetime.combine(local_day, FOLLOW_UP_AT, tzinfo=event.zone).astimezone(UTC)
+
+
+def messages(user: str, event: Event, now: datetime) -> list[Message]:
+    """Everything a subscription to `event` plans from `now`: each reminder still ahead, and the
+    "Did you go?" question the day after (none for a cancelled event)."""
+    planned = [
+        Message(
+            r.key, "reminder", {"event": event.id, "offset": int(r.offset.total_seconds())}, r.due
+        )
+        for r in plan(user, event, now)
+    ]
+    if not event.cancelled and event.end > now:
+        planned.append(
+            Message(
+                f"ask:{user}:{event.id}:{_stamp(event)}",
+                "followup",
+                {"event": event.id},
+                follow_up_due(event),
+            )
+        )
+    return planned
+
+
+def change_message(user: str, event: Event, now: datetime) -> Message:
+    """Tell a subscriber once that the event moved (to this start) or was cancelled."""
+    what = "cancelled" if event.cancelled else _stamp(event)
+    return Message(f"chg:{user}:{event.id}:{what}", "change", {"event": event.id}, now)
+
+
 def decide(due: datetime, now: datetime, grace: timedelta = DEFAULT_GRACE) -> Decision:
     """Wait before the due time; send until the grace time is over; after that it is missed
     (the bot was down too long, and a late reminder would mislead)."""
@@ -55,3 +106,14 @@ def decide(due: datetime, now: datetime, grace: timedelta = DEFAULT_GRACE) -> De
     if now <= due + grace:
         return "send"
     return "missed"
+
+
+def changed_events(
+    known: dict[str, tuple[datetime, bool]], events: dict[str, Event]
+) -> list[Event]:
+    """Events whose start or cancellation differs from what was known at the last start."""
+    return [
+        event
+        for event in events.values()
+        if event.id in known and known[event.id] != (event.start, event.cancelled)
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.core.bidi import is_rtl, isolate
@@ -25,6 +25,18 @@ class Translator(Protocol):
     def format_currency(self, amount: float, currency: str) -> str: ...
 
     def format_date(self, day: date) -> str: ...
+
+    def format_day(self, day: date) -> str:
+        """With the weekday: "Thursday, 3 December 2026"."""
+        ...
+
+    def format_time(self, moment: datetime) -> str:
+        """The wall-clock time of an aware datetime, in its own zone: "18:00"."""
+        ...
+
+    def format_duration(self, span: timedelta) -> str:
+        """A rounded duration: "1 day", "2 hours"."""
+        ...
 
 
 def esc(text: str) -> str:

@@ -45,6 +45,7 @@ def answers_text(t: Translator, world: World, session: Session) -> str:
         ),
         (t.gettext("Your saved offers"), ltr(t, t.format_number(len(session.saved)))),
         (t.gettext("Not for me"), ltr(t, t.format_number(len(session.dismissed)))),
+        (t.gettext("Event reminders"), ltr(t, t.format_number(len(session.subscribed)))),
     ]
     return "\n".join(f"{bold(esc(name))}: {esc(value)}" for name, value in values)
 
@@ -115,6 +116,7 @@ def help_view(t: Translator) -> Reply:
         "/profile – " + esc(t.gettext("see and change your answers")),
         "/language – " + esc(t.gettext("change the language")),
         "/saved – " + esc(t.gettext("your saved offers")),
+        "/events – " + esc(t.gettext("events near you, with reminders")),
         "/privacy – " + esc(t.gettext("see what I save, delete everything")),
         "/help – " + esc(t.gettext("this help")),
         esc(

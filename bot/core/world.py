@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from bot.core.catalogue import Catalogue
+from bot.core.events import Event
 from bot.core.flow import Flow
 from bot.core.places import PlaceIndex
 from bot.core.search import SearchIndex
@@ -43,6 +44,9 @@ class World:
     translator: Callable[[str], Translator]
     today: date
     search: SearchIndex
+    events: dict[str, Event] = field(default_factory=dict)
+    # The moment of this input (UTC); `today` is its date in the district's time zone.
+    now: datetime = datetime(1970, 1, 1, tzinfo=UTC)
 
     def language(self, code: str | None) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)

@@ -13,6 +13,18 @@ from datetime import datetime
 
 import aiosqlite
 
+# Whose messages a sender handles: everyone (None), one channel ("telegram",) or one person
+# of a channel ("console", "me"). The conditions are fixed text; only the values are bound.
+Audience = tuple[str] | tuple[str, str] | None
+
+
+def _audience(audience: Audience) -> tuple[str, tuple[str, ...]]:
+    if audience is None:
+        return "1 = 1", ()
+    if len(audience) == 1:
+        return "u.channel = ?", audience
+    return "u.channel = ? AND u.external_id = ?", audience
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -32,7 +44,7 @@ class OutboxRepository:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
 
-    async def _user_id(self, channel: str, external_id: str) -> int | None:
+    async def user_id(self, channel: str, external_id: str) -> int | None:
         async with self.db.execute(
             "SELECT id FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
         ) as cursor:
@@ -44,7 +56,7 @@ class OutboxRepository:
     ) -> bool:
         """Store the subscription and its planned messages (key, kind, payload, due) at once.
         False if the person is not stored (no consent)."""
-        user_id = await self._user_id(channel, external_id)
+        user_id = await self.user_id(channel, external_id)
         if user_id is None:
             return False
         stamp = now.isoformat()
@@ -54,27 +66,57 @@ class OutboxRepository:
                 "VALUES (?, ?, ?)",
                 (user_id, event_id, stamp),
             )
-            await self.db.executemany(
-                """
-                INSERT OR IGNORE INTO outbox (user_id, key, kind, payload, due_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    (user_id, key, kind, json.dumps(payload), due.isoformat(), stamp)
-                    for key, kind, payload, due in planned
-                ],
-            )
+            await self._insert(user_id, planned, stamp)
             await self.db.commit()
         except BaseException:
             await self.db.rollback()
             raise
         return True
 
+    async def _insert(self, user_id: int, planned: list[tuple], stamp: str) -> None:
+        # A key is sent at most once: a key seen before stays as it is, unless it was only
+        # cancelled (subscribed again, or an event moved back), then it is due again.
+        await self.db.executemany(
+            """
+            INSERT INTO outbox (user_id, key, kind, payload, due_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (key) DO UPDATE SET
+                status = 'pending', due_at = excluded.due_at, updated_at = excluded.updated_at
+            WHERE outbox.status = 'cancelled'
+            """,
+            [
+                (user_id, key, kind, json.dumps(payload), due.isoformat(), stamp)
+                for key, kind, payload, due in planned
+            ],
+        )
+
+    async def replan(
+        self, event_id: str, planned_by_user: dict[int, list[tuple]], now: datetime
+    ) -> None:
+        """An event moved or was cancelled: its pending messages are cancelled and each
+        subscriber's new ones (the notice first among them) stored, in one transaction."""
+        stamp = now.isoformat()
+        try:
+            for user_id, planned in planned_by_user.items():
+                await self.db.execute(
+                    """
+                    UPDATE outbox SET status = 'cancelled', updated_at = ?
+                    WHERE user_id = ? AND status = 'pending'
+                      AND json_extract(payload, '$.event') = ?
+                    """,
+                    (stamp, user_id, event_id),
+                )
+                await self._insert(user_id, planned, stamp)
+            await self.db.commit()
+        except BaseException:
+            await self.db.rollback()
+            raise
+
     async def unsubscribe(
         self, channel: str, external_id: str, event_id: str, now: datetime
     ) -> None:
         """Remove the subscription; its pending messages are cancelled (kept, for the record)."""
-        user_id = await self._user_id(channel, external_id)
+        user_id = await self.user_id(channel, external_id)
         if user_id is None:
             return
         await self.db.execute(
@@ -99,35 +141,47 @@ class OutboxRepository:
         ) as cursor:
             return {row["event_id"] async for row in cursor}
 
-    async def recover(self, now: datetime) -> int:
+    async def recover(self, now: datetime, audience: Audience = None) -> int:
         """At start: rows interrupted mid-send become 'unknown' (never resent)."""
+        where, values = _audience(audience)
         cursor = await self.db.execute(
-            "UPDATE outbox SET status = 'unknown', updated_at = ? WHERE status = 'sending'",
-            (now.isoformat(),),
+            f"""
+            UPDATE outbox SET status = 'unknown', updated_at = ?
+            WHERE status = 'sending' AND user_id IN (SELECT u.id FROM users u WHERE {where})
+            """,
+            (now.isoformat(), *values),
         )
         await self.db.commit()
         return cursor.rowcount
 
-    async def next_due(self) -> datetime | None:
+    async def next_due(self, audience: Audience = None) -> datetime | None:
         """When the earliest pending message is due: what the scheduler wakes up for."""
+        where, values = _audience(audience)
         async with self.db.execute(
-            "SELECT MIN(due_at) AS due FROM outbox WHERE status = 'pending'"
+            f"""
+            SELECT MIN(o.due_at) AS due FROM outbox o JOIN users u ON u.id = o.user_id
+            WHERE o.status = 'pending' AND u.blocked_at IS NULL AND {where}
+            """,
+            values,
         ) as cursor:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row["due"]) if row and row["due"] else None
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxRow]:
+    async def claim_due(
+        self, now: datetime, limit: int, audience: Audience = None
+    ) -> list[OutboxRow]:
         """Take up to `limit` pending rows due by `now`, oldest first, and mark them
         'sending' before anything is sent."""
+        where, values = _audience(audience)
         async with self.db.execute(
-            """
+            f"""
             SELECT o.id, o.user_id, u.channel, u.external_id, u.language, o.key, o.kind,
                    o.payload, o.due_at, o.attempts
             FROM outbox o JOIN users u ON u.id = o.user_id
-            WHERE o.status = 'pending' AND o.due_at <= ? AND u.blocked_at IS NULL
+            WHERE o.status = 'pending' AND o.due_at <= ? AND u.blocked_at IS NULL AND {where}
             ORDER BY o.due_at, o.id LIMIT ?
             """,
-            (now.isoformat(), limit),
+            (now.isoformat(), *values, limit),
         ) as cursor:
             rows = await cursor.fetchall()
         claimed = [

@@ -39,6 +39,14 @@ class PeopleRepository:
         ) as cursor:
             async for mark_row in cursor:
                 marks[mark_row["mark"]].append(mark_row["offer_id"])
+        async with self.db.execute(
+            """
+            SELECT s.event_id FROM subscriptions s JOIN users u ON u.id = s.user_id
+            WHERE u.channel = ? AND u.external_id = ? ORDER BY s.created_at, s.event_id
+            """,
+            (channel, external_id),
+        ) as cursor:
+            subscribed = [sub["event_id"] async for sub in cursor]
         profile = Profile(
             age=row["age"],
             status=row["status"],
@@ -57,6 +65,7 @@ class PeopleRepository:
             saved=marks["saved"],
             dismissed=marks["dismissed"],
             announced=marks["announced"],
+            subscribed=subscribed,
         )
 
     async def save(self, channel: str, external_id: str, session: Session, now: datetime) -> None:

@@ -1,0 +1,52 @@
+"""Reminders and other outbox messages for one channel, while the bot runs.
+
+At start: events that moved or were cancelled are synced, rows interrupted mid-send are
+settled, and one scheduler job is set for the next due message. The sender has its own
+database connection, so that its commits never cut into a conversation's transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.outbox import Sender, SendFunction
+from bot.scheduler import OutboxWaker
+from bot.service import LotseService
+from bot.storage.database import connect
+from bot.storage.outbox import Audience, OutboxRepository
+
+log = logging.getLogger(__name__)
+
+
+class Delivery:
+    def __init__(self, service: LotseService, send: SendFunction, audience: Audience) -> None:
+        self.service, self.send, self.audience = service, send, audience
+        self.scheduler: AsyncIOScheduler | None = None
+        self.waker: OutboxWaker | None = None
+        self._db = None
+
+    async def start(self) -> None:
+        service = self.service
+        changed = await service.sync_events()
+        if changed:
+            log.info("%d events changed since the last start", changed)
+        self._db = await connect(await service.database_file())
+        repo = OutboxRepository(self._db)
+        sender = Sender(repo, self.send, service.clock, asyncio.sleep, audience=self.audience)
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduler.start()
+        self.waker = OutboxWaker(self.scheduler, repo, sender, service.clock)
+        await self.waker.start()
+        service.on_outbox_change = self.waker.reschedule
+
+    async def stop(self) -> None:
+        self.service.on_outbox_change = None
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
