@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import ROOT
 from bot.core.catalogue import CatalogueError, load_catalogue
+from bot.core.events import load_events
 from bot.core.keys import INTERESTS
 from tests.conftest import FIXTURE_DATA, TODAY
 
@@ -38,6 +39,20 @@ def test_the_bundled_sample_catalogue_is_valid_and_rich_enough() -> None:
     for offer in catalogue.offers.values():
         if "example.org" in offer.contact:
             assert offer.contact_is_example, offer.id
+
+
+def test_the_bundled_events_are_valid_and_cover_both_districts() -> None:
+    catalogue = load_catalogue(ROOT / "data")
+    events = load_events(ROOT / "data", catalogue)
+    for district in ("helmstedt", "krefeld"):
+        mine = [e for e in events.values() if e.district == district]
+        assert len(mine) >= 8, district
+        assert sum(e.cancelled for e in mine) == 1, district  # to show how cancelling looks
+        assert any(e.online_url for e in events.values())
+    for event in events.values():
+        assert event.title("en"), event.id  # every event has at least an English title
+        if event.offer:
+            assert catalogue.offers[event.offer].district == event.district, event.id
 
 
 def broken_copy(tmp_path: Path) -> Path:
