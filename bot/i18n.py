@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, format_timedelta
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -75,6 +77,9 @@ class BabelTranslator:
 
     def format_duration(self, span: timedelta) -> str:
         return format_timedelta(span, threshold=1.5, locale=self.locale)
+
+    def format_list(self, items: Sequence[str]) -> str:
+        return format_list(list(items), locale=self.locale)
 
 
 class Catalogues:

@@ -122,7 +122,7 @@ async def test_the_terminal_subscribes_to_an_event_and_prints_the_reminder_when_
         typing.flush()
         await type_line("Done", "Here are the offers for you")
         await type_line("/events", "Events for you")
-        await type_line("1", "Reminders: 24 hours, 2 hours before the start.")  # event 1
+        await type_line("1", "Reminders: 24 hours and 2 hours before the start.")  # event 1
         await type_line("1", "I will remind you")  # [1] Remind me
         printed = await type_line("2", "[file: ")  # [2] Calendar file
         calendar = tmp_path / "cal" / "ev-t-1.ics"

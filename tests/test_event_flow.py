@@ -116,6 +116,9 @@ async def test_events_in_arabic_use_arabic_dates_and_isolate_german_names(
     assert "الخميس، 3 ديسمبر 2026" in chat.text
     assert "\u2068Infoabend Integrationskurs\u2069" in chat.html  # German name isolated
     assert "أمسية معلومات: دورة الاندماج" in chat.text
+    await chat.press("w:EV-T-1")  # reminder times joined the Arabic way, not with a comma
+    assert "التذكيرات: قبل البداية بـ" in chat.text
+    assert "ساعة و" in chat.text and "ساعة," not in chat.text
 
 
 async def test_events_ask_for_the_profile_first(lotse: LotseService) -> None:
@@ -134,7 +137,7 @@ async def test_remind_me_plans_two_reminders_and_a_question_the_day_after(
     assert "r:EV-T-1" in [b.data for b in chat.buttons]
     await chat.tap("Remind me")
     reply = chat.replies[-1]
-    assert reply.replace and "24 hours, 2 hours before the start" in reply.notice
+    assert reply.replace and "24 hours and 2 hours before the start" in reply.notice
     assert "u:EV-T-1" in [b.data for b in chat.buttons]  # now "Cancel reminder"
     assert "You get a reminder." in chat.text
     await chat.send("/events")

@@ -100,7 +100,7 @@ def event_list(t: Translator, world: World, session: Session, choice: EventChoic
 
 
 def reminder_times(t: Translator, event: Event) -> str:
-    return ", ".join(ltr(t, t.format_duration(offset)) for offset in event.reminders)
+    return t.format_list([ltr(t, t.format_duration(offset)) for offset in event.reminders])
 
 
 def _facts(t: Translator, event: Event) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -36,6 +37,10 @@ class Translator(Protocol):
 
     def format_duration(self, span: timedelta) -> str:
         """A rounded duration: "1 day", "2 hours"."""
+        ...
+
+    def format_list(self, items: Sequence[str]) -> str:
+        """ "24 hours and 2 hours", joined as the language joins a list."""
         ...
 
 
