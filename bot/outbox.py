@@ -72,22 +72,29 @@ class Sender:
         """Send everything due now; returns how many rows ended how."""
         done: dict[str, int] = {}
         while True:
-            rows = await self.repo.claim_due(self.clock(), self.batch, self.audience)
+            rows = await self.repo.due(self.clock(), self.batch, self.audience)
             if not rows:
                 return done
             for row in rows:
                 status = await self._one(row)
-                done[status] = done.get(status, 0) + 1
+                if status:
+                    done[status] = done.get(status, 0) + 1
 
-    async def _one(self, row: OutboxRow) -> str:
+    async def _one(self, row: OutboxRow) -> str | None:
+        """Send one row; None if it stopped being pending while the batch was under way."""
         now = self.clock()
         if row.kind == "reminder" and decide(row.due_at, now, self.grace) == "missed":
+            if not await self.repo.claim(row.id, now):
+                return None
             await self.repo.finish(row.id, "missed", now)
             return "missed"
         wait = self.budget.wait_before(row.external_id, now)
         if wait > timedelta(0):
             await self.sleep(wait.total_seconds())
         now = self.clock()
+        # Claimed only now, after the wait: a crash while waiting leaves the row pending.
+        if not await self.repo.claim(row.id, now):
+            return None
         self.budget.spend(row.external_id, now)
         try:
             outcome = await self.send(row)

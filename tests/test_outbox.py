@@ -108,7 +108,8 @@ async def test_a_crash_right_after_sending_sends_no_duplicate(db_path: Path) -> 
     outbox = OutboxRepository(first)
     await outbox.subscribe("telegram", "1", "EV-1", [reminder("EV-1", START)], START)
     # The sender claims and sends, then the process dies before it can record "sent".
-    (row,) = await outbox.claim_due(START, 10)
+    (row,) = await outbox.due(START, 10)
+    assert await outbox.claim(row.id, START)
     await telegram.send(row)
     await first.close()
     second = await connect(db_path)
@@ -156,6 +157,87 @@ async def test_a_blocked_person_is_marked_and_skipped_without_retries(
         "telegram", "1", "EV-2", [reminder("EV-2", clock.now)], clock.now - timedelta(hours=1)
     )
     assert await sender(db, clock, telegram).drain() == {"sent": 1}
+
+
+async def test_a_row_that_stops_being_pending_during_a_batch_is_not_sent(
+    db: aiosqlite.Connection,
+) -> None:
+    clock = Clock(START)
+    telegram = Telegram(clock)
+    telegram.blocked.add("1")
+    attempts: list[str] = []
+
+    async def send(row: OutboxRow) -> str | RetryAfter:
+        attempts.append(row.external_id)
+        return await telegram.send(row)
+
+    for user, event in (("1", "EV-1"), ("1", "EV-2"), ("2", "EV-1")):
+        await person(db, user)
+        plan = [reminder(event, START, user=user)]
+        await OutboxRepository(db).subscribe("telegram", user, event, plan, START)
+    # All three rows are in one batch; the first answer marks person 1 as blocked, so their
+    # second row is not even tried.
+    result = await Sender(OutboxRepository(db), send, clock, clock.sleep).drain()
+    assert result == {"blocked": 1, "sent": 1}
+    assert attempts == ["1", "2"]
+    assert await OutboxRepository(db).counts() == {"blocked": 2, "sent": 1}
+
+
+async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_in_flight(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Real processes, really killed: each start recovers and drains like the bot."""
+    import asyncio
+    import signal
+    import sys
+
+    from bot.config import ROOT
+
+    now = datetime.now(UTC)
+    db = await connect(db_path)
+    keys = set()
+    for user in range(80):
+        await person(db, str(user))
+        plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
+        await OutboxRepository(db).subscribe("telegram", str(user), "EV-1", plan, now)
+        keys.add(plan[0][0])
+    await db.close()
+    log = tmp_path / "handed-to-telegram.log"
+    log.touch()
+
+    def lines() -> list[str]:
+        return log.read_text(encoding="utf-8").splitlines()
+
+    async def start() -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.support.outbox_worker", str(db_path), str(log), cwd=ROOT
+        )
+
+    kills = 0
+    for kill_after in (5, 25, 45, 65):  # sends so far, in total
+        worker = await start()
+        while len(lines()) < kill_after and worker.returncode is None:
+            await asyncio.sleep(0.001)
+        assert worker.returncode is None, "the worker ended before it could be killed"
+        worker.send_signal(signal.SIGKILL)
+        await worker.wait()
+        kills += 1
+    worker = await start()
+    assert await asyncio.wait_for(worker.wait(), 60) == 0
+    handed = lines()
+    assert len(handed) == len(set(handed))  # nothing sent twice
+    db = await connect(db_path)
+    try:
+        async with db.execute("SELECT key, status FROM outbox") as cursor:
+            status = {row["key"]: row["status"] async for row in cursor}
+    finally:
+        await db.close()
+    assert set(status) == keys and set(status.values()) <= {"sent", "unknown"}
+    in_doubt = {key for key, s in status.items() if s == "unknown"}
+    assert {key for key, s in status.items() if s == "sent"} <= set(handed)
+    # At most the one row in flight per kill is in doubt; everything else went out.
+    assert len(in_doubt) <= kills
+    assert set(handed) | in_doubt == keys
 
 
 async def test_the_budget_holds_under_a_burst(db: aiosqlite.Connection) -> None:

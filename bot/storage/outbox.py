@@ -167,11 +167,8 @@ class OutboxRepository:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row["due"]) if row and row["due"] else None
 
-    async def claim_due(
-        self, now: datetime, limit: int, audience: Audience = None
-    ) -> list[OutboxRow]:
-        """Take up to `limit` pending rows due by `now`, oldest first, and mark them
-        'sending' before anything is sent."""
+    async def due(self, now: datetime, limit: int, audience: Audience = None) -> list[OutboxRow]:
+        """Up to `limit` pending rows due by `now`, oldest first; `claim` each before sending."""
         where, values = _audience(audience)
         async with self.db.execute(
             f"""
@@ -184,7 +181,7 @@ class OutboxRepository:
             (now.isoformat(), *values, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        claimed = [
+        return [
             OutboxRow(
                 r["id"],
                 r["user_id"],
@@ -199,12 +196,19 @@ class OutboxRepository:
             )
             for r in rows
         ]
-        await self.db.executemany(
-            "UPDATE outbox SET status = 'sending', updated_at = ? WHERE id = ?",
-            [(now.isoformat(), row.id) for row in claimed],
+
+    async def claim(self, row_id: int, now: datetime) -> bool:
+        """Mark one row 'sending', committed before it is sent, so a crash can leave at most
+        this one row in doubt. False if it is no longer pending (cancelled, person blocked)."""
+        cursor = await self.db.execute(
+            """
+            UPDATE outbox SET status = 'sending', updated_at = ?
+            WHERE id = ? AND status = 'pending'
+            """,
+            (now.isoformat(), row_id),
         )
         await self.db.commit()
-        return claimed
+        return cursor.rowcount == 1
 
     async def finish(self, row_id: int, status: str, now: datetime) -> None:
         """'sent', 'missed' or 'failed' for a claimed row."""

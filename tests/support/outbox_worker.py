@@ -1,0 +1,40 @@
+"""A sender process for the kill -9 test: drains the outbox like the bot does at start, and
+writes each message it hands over to "Telegram" to a log file, flushed to disk at once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.outbox import Budget, Sender
+from bot.storage.database import connect
+from bot.storage.outbox import OutboxRepository, OutboxRow
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def main(db_path: Path, log_path: Path) -> None:
+    db = await connect(db_path)
+    repo = OutboxRepository(db)
+    await repo.recover(now())
+    with log_path.open("a", encoding="utf-8") as log:
+
+        async def send(row: OutboxRow) -> str:
+            log.write(row.key + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+            await asyncio.sleep(0.003)  # the round trip to the Bot API
+            return "sent"
+
+        budget = Budget(per_second=10_000, per_chat_gap=timedelta(0))
+        await Sender(repo, send, now, asyncio.sleep, budget).drain()
+    await db.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))
