@@ -44,6 +44,9 @@ class Delivery:
 
     async def stop(self) -> None:
         self.service.on_outbox_change = None
+        if self.waker is not None:
+            await self.waker.stop()
+            self.waker = None
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

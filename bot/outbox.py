@@ -67,18 +67,22 @@ class Sender:
     grace: timedelta = DEFAULT_GRACE
     batch: int = 100
     audience: Audience = None  # whose messages this sender handles; None: everyone's
+    stopping: bool = False  # set on shutdown: finish the row in hand, leave the rest pending
 
     async def drain(self) -> dict[str, int]:
         """Send everything due now; returns how many rows ended how."""
         done: dict[str, int] = {}
-        while True:
+        while not self.stopping:
             rows = await self.repo.due(self.clock(), self.batch, self.audience)
             if not rows:
                 return done
             for row in rows:
+                if self.stopping:
+                    break
                 status = await self._one(row)
                 if status:
                     done[status] = done.get(status, 0) + 1
+        return done
 
     async def _one(self, row: OutboxRow) -> str | None:
         """Send one row; None if it stopped being pending while the batch was under way."""
@@ -93,7 +97,7 @@ class Sender:
             await self.sleep(wait.total_seconds())
         now = self.clock()
         # Claimed only now, after the wait: a crash while waiting leaves the row pending.
-        if not await self.repo.claim(row.id, now):
+        if self.stopping or not await self.repo.claim(row.id, now):
             return None
         self.budget.spend(row.external_id, now)
         try:

@@ -3,6 +3,7 @@ one job is rebuilt from the database at start and after every drain."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,8 @@ class OutboxWaker:
         clock: Callable[[], datetime],
     ) -> None:
         self.scheduler, self.repo, self.sender, self.clock = scheduler, repo, sender, clock
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def start(self) -> None:
         """After a restart: settle rows interrupted mid-send, then wake for the next due one.
@@ -38,7 +41,20 @@ class OutboxWaker:
             )
         await self.reschedule()
 
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Let a running drain finish the message in hand (a message cut off mid-send would
+        count as 'unknown' and never be sent); the rest stays pending for the next start."""
+        self.sender.stopping = True
+        if self.scheduler.get_job(JOB_ID):
+            self.scheduler.remove_job(JOB_ID)
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("the outbox sender did not stop within %.0f s", timeout)
+
     async def reschedule(self) -> None:
+        if self.sender.stopping:
+            return
         due = await self.repo.next_due(self.sender.audience)
         if due is None:
             if self.scheduler.get_job(JOB_ID):
@@ -57,9 +73,11 @@ class OutboxWaker:
         )
 
     async def run(self) -> None:
+        self._idle.clear()
         try:
             done = await self.sender.drain()
             if done:
                 log.info("outbox drained: %s", done)
         finally:
+            self._idle.set()
             await self.reschedule()

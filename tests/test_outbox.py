@@ -331,3 +331,52 @@ async def test_the_scheduler_is_rebuilt_from_the_database_and_wakes_the_sender(
         assert abs(job.next_run_time - plan[1][3]) < timedelta(seconds=2)
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_a_stop_lets_the_message_in_hand_finish_and_leaves_the_rest_pending(
+    db: aiosqlite.Connection,
+) -> None:
+    import asyncio
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.scheduler import OutboxWaker
+
+    now = datetime.now(UTC)
+    clock = lambda: datetime.now(UTC)  # noqa: E731 - real time: the budget really waits
+    sent: list[str] = []
+
+    async def send(row: OutboxRow) -> str:
+        await asyncio.sleep(0.01)  # a stop arriving now must not cut this message off
+        sent.append(row.key)
+        return "sent"
+
+    outbox = OutboxRepository(db)
+    for user in range(30):
+        await person(db, str(user))
+        plan = [reminder("EV-1", now, user=str(user))]
+        await outbox.subscribe("telegram", str(user), "EV-1", plan, now)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    try:
+        budget = Budget(per_second=10)  # 30 messages take 3 s: the stop comes in the middle
+        waker = OutboxWaker(
+            scheduler, outbox, Sender(outbox, send, clock, asyncio.sleep, budget), clock
+        )
+        await waker.start()
+        for _ in range(500):
+            if len(sent) >= 3:
+                break
+            await asyncio.sleep(0.01)
+        await waker.stop()
+        stopped_at = len(sent)
+        await asyncio.sleep(0.3)
+        assert len(sent) == stopped_at < 30  # nothing more after the stop
+        counts = await outbox.counts()
+        assert counts == {"sent": stopped_at, "pending": 30 - stopped_at}  # none 'sending'
+    finally:
+        scheduler.shutdown(wait=False)
+    # The next start sends the rest, none twice.
+    fast = Sender(outbox, send, clock, asyncio.sleep, Budget(per_second=1000))
+    assert await fast.drain() == {"sent": 30 - stopped_at}
+    assert sorted(sent) == sorted(set(sent)) and len(sent) == 30

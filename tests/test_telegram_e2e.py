@@ -53,10 +53,13 @@ async def running_bot(
             finally:
                 await application.updater.stop()
                 await application.stop()
-                # run_polling() calls post_shutdown after shutdown; close the sender here.
-                assert application.post_shutdown is not None
-                await application.post_shutdown(application)
+                # run_polling() calls post_stop here (it stops the sender), then shutdown,
+                # then post_shutdown.
+                assert application.post_stop is not None
+                await application.post_stop(application)
     finally:
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
         await service.close()
 
 

@@ -62,9 +62,13 @@ def build_application(config: Config, service: LotseService | None = None) -> Ap
         await delivery.start()
         application.bot_data[DELIVERY] = delivery
 
-    async def post_shutdown(application: Application) -> None:
+    async def post_stop(application: Application) -> None:
+        # Before shutdown, while the bot can still send: the message in hand goes out.
         if DELIVERY in application.bot_data:
             await application.bot_data.pop(DELIVERY).stop()
+
+    async def post_shutdown(application: Application) -> None:
+        await post_stop(application)  # in case stop was never reached
         opened_here = service is None
         if opened_here and SERVICE in application.bot_data:
             await application.bot_data.pop(SERVICE).close()
@@ -74,6 +78,7 @@ def build_application(config: Config, service: LotseService | None = None) -> Ap
         .token(config.require_token())
         .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if config.api_base_url:
