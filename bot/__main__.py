@@ -127,10 +127,6 @@ async def _chat(config: Config, user: str, language: str | None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 async def _event_report(config: Config) -> int:
     """For coordinators: how many subscribed to each event, and how many went (no names)."""
     from bot.storage.database import connect
@@ -153,3 +149,8 @@ async def _event_report(config: Config) -> int:
             f"{answers.get('cancelled', 0)}\t{event.title_de}"
         )
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

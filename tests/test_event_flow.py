@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.config import ROOT
 from bot.core.dialogue_io import Reply
 from bot.outbox import Sender
 from bot.service import Content, LotseService
@@ -402,3 +406,11 @@ def test_the_event_report_counts_subscribers_and_answers_without_names(
     assert "EV-T-1\thelmstedt\t2026-12-03 17:00\t2\t1\t0\t1\tInfoabend Integrationskurs" in report
     assert "EV-T-2\thelmstedt\t2026-11-28 14:00\t0\t0\t0\t0\t" in report
     assert "amira" not in report and "omar" not in report
+    # The same through `python -m bot`, as a coordinator may call it.
+    env = {**os.environ, "LOTSE_DATABASE": str(db_path), "LOTSE_DATA": str(FIXTURE_DATA)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "event-report"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "EV-T-1\thelmstedt\t2026-12-03 17:00\t2\t1\t0\t1\t" in result.stdout
