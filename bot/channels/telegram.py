@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -145,36 +146,41 @@ async def send_replies(
     if query is not None:
         await query.answer(notice[:200] or None)
     for reply in replies:
-        markup = keyboard(reply)
-        if reply.attachment is not None:
-            await context.bot.send_document(
-                chat_id,
-                reply.attachment.content,
-                filename=reply.attachment.filename,
-                caption=reply.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
-            continue
-        if reply.replace and query is not None and query.message is not None:
+        editable = query is not None and query.message is not None
+        if reply.replace and reply.attachment is None and editable:
             try:
                 await query.edit_message_text(
                     reply.html,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                    reply_markup=keyboard(reply),
                     link_preview_options=NO_PREVIEW,
                 )
                 continue
             except BadRequest as exc:
                 # "message is not modified" or too old to edit: send it as a new message.
                 log.debug("edit failed, sending instead: %s", exc)
-        await context.bot.send_message(
+        await send_reply(context.bot, chat_id, reply)
+
+
+async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
+    """One reply as a new message; with an attachment, as a document with `html` as caption."""
+    if reply.attachment is not None:
+        await bot.send_document(
             chat_id,
-            reply.html,
+            reply.attachment.content,
+            filename=reply.attachment.filename,
+            caption=reply.html,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            link_preview_options=NO_PREVIEW,
+            reply_markup=keyboard(reply),
         )
+        return
+    await bot.send_message(
+        chat_id,
+        reply.html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(reply),
+        link_preview_options=NO_PREVIEW,
+    )
 
 
 def outbox_sender(application: Application):
@@ -185,13 +191,7 @@ def outbox_sender(application: Application):
         if reply is None:
             return "cancelled"
         try:
-            await application.bot.send_message(
-                int(row.external_id),
-                reply.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply),
-                link_preview_options=NO_PREVIEW,
-            )
+            await send_reply(application.bot, int(row.external_id), reply)
         except Forbidden:
             return "blocked"
         except RetryAfter as exc:
