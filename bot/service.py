@@ -129,7 +129,7 @@ class LotseService:
             world = self.world
             outcome = engine.handle(session, event, world, language_hint)
             if outcome.search_miss:
-                await self.needs.count_search_miss(outcome.search_miss, self.world.today)
+                await self.needs.count_search_miss(outcome.search_miss, world.today)
             if outcome.erase:
                 await self.people.erase(channel, external_id)
                 self._pre_consent.pop(key, None)

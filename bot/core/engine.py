@@ -257,9 +257,7 @@ class _Dialogue:
         t, world, session = self.t, self.world, self.session
         event = world.events.get(event_id)
         if event is None:
-            if event_id in session.subscribed:
-                session.subscribed.remove(event_id)
-                self.outcome.unsubscribe.append(event_id)
+            self.unsubscribe(event_id)
             self.note(t.gettext("This event is no longer available."))
             self.events()
             return
@@ -270,9 +268,7 @@ class _Dialogue:
             self.say(event_views.event_detail(t, world, event, session))
             return
         if action == "u":
-            if event_id in session.subscribed:
-                session.subscribed.remove(event_id)
-                self.outcome.unsubscribe.append(event_id)
+            self.unsubscribe(event_id)
             notice = t.gettext("Reminder cancelled.")
         elif event.end <= world.now:
             self.note(t.gettext("This event is over."))
@@ -283,6 +279,11 @@ class _Dialogue:
         else:
             notice = self.subscribe(event)
         self.say(event_views.event_detail(t, world, event, session, replace=True, notice=notice))
+
+    def unsubscribe(self, event_id: str) -> None:
+        if event_id in self.session.subscribed:
+            self.session.subscribed.remove(event_id)
+            self.outcome.unsubscribe.append(event_id)
 
     def subscribe(self, event: Event) -> str:
         t, session = self.t, self.session

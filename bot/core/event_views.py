@@ -18,20 +18,30 @@ OTHER_SHOWN = 3
 ANSWERS = ("yes", "no", "cancelled")
 
 
+def _translated_title(t: Translator, event: Event) -> str:
+    """The title in the reader's language; "" for German readers or when not translated."""
+    return "" if t.language == "de" else event.title(t.language)
+
+
 def event_title(t: Translator, event: Event) -> str:
     """The title in the reader's language with the German name beside it (HTML)."""
     german = ltr(t, event.title_de)
-    translated = event.title(t.language)
-    if t.language == "de" or not translated:
+    translated = _translated_title(t, event)
+    if not translated:
         return esc(german)
     return html_format(t.gettext("{title} (German: {german})"), title=translated, german=german)
 
 
 def event_title_plain(t: Translator, event: Event) -> str:
-    translated = event.title(t.language)
-    if t.language == "de" or not translated:
+    translated = _translated_title(t, event)
+    if not translated:
         return event.title_de
     return t.gettext("{title} (German: {german})").format(title=translated, german=event.title_de)
+
+
+def _short_title(t: Translator, event: Event) -> str:
+    """One name for buttons and captions: the translation, else the German title."""
+    return ltr(t, _translated_title(t, event) or event.title_de)
 
 
 def when(t: Translator, event: Event) -> str:
@@ -91,7 +101,7 @@ def event_list(t: Translator, world: World, session: Session, choice: EventChoic
             if status:
                 entry.append(status)
             lines.append("\n".join(entry))
-            title = ltr(t, event.title(t.language) or event.title_de)
+            title = _short_title(t, event)
             rows.append((Button(short(f"{label}. {title}"), callback.encode("w", event.id)),))
     if not fitting:
         lines.insert(0, esc(t.gettext("No event matches your interests right now.")))
@@ -146,7 +156,7 @@ def calendar(t: Translator, event: Event, now: datetime) -> Reply:
     content = calendar_file(event, title, description, now)
     caption = html_format(
         t.gettext("Calendar file for “{title}”. Open it to add the event to your calendar."),
-        title=ltr(t, event.title(t.language) or event.title_de),
+        title=_short_title(t, event),
     )
     return Reply(caption, attachment=Attachment(f"{event.id.lower()}.ics", content))
 
