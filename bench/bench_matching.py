@@ -16,7 +16,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from bot.core.catalogue import Catalogue, load_catalogue
+from bot.content.catalogue import load_catalogue
+from bot.core.catalogue import Catalogue
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, STATUSES
 from bot.core.matching import rank
 from bot.core.profile import Profile

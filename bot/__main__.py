@@ -11,9 +11,12 @@ import sys
 from pathlib import Path
 
 from bot.config import Config, ConfigError, from_env
-from bot.core.catalogue import CatalogueError, load_catalogue
-from bot.core.events import load_events
-from bot.core.flow import FlowError, load_flow
+from bot.content.catalogue import load_catalogue
+from bot.content.events import load_events
+from bot.content.flows import load_flow, load_flows
+from bot.core.catalogue import CatalogueError
+from bot.core.flow import FlowError
+from bot.service import ContentError
 
 log = logging.getLogger("lotse")
 
@@ -41,12 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"lotse: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=config.log_level if args.command == "run" else "WARNING",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL at INFO, and the URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.logs import setup
+
+    setup(config.log_level if args.command == "run" else "WARNING", [config.telegram_token])
     try:
         if args.command == "check-data":
             return check_data(config.data, config.conversations)
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             config.require_token()
             run_polling(config)
             return 0
-    except (ConfigError, CatalogueError, FlowError) as exc:
+    except (ConfigError, CatalogueError, FlowError, ContentError) as exc:
         print(f"lotse: cannot start:\n{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -79,11 +79,10 @@ def check_data(data: Path, conversations: Path) -> int:
     except CatalogueError as exc:
         problems.extend(exc.problems)
         catalogue = None
-    for path in sorted(conversations.glob("*.toml")):
-        try:
-            load_flow(path)
-        except FlowError as exc:
-            problems.append(str(exc))
+    try:
+        load_flows(conversations)
+    except FlowError as exc:
+        problems.extend(exc.problems)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
@@ -129,17 +128,17 @@ async def _chat(config: Config, user: str, language: str | None) -> int:
 
 async def _event_report(config: Config) -> int:
     """For coordinators: how many subscribed to each event, and how many went (no names)."""
-    from bot.storage.database import connect
-    from bot.storage.events import EventRepository
+    from bot.storage.base import open_storage
 
     catalogue = load_catalogue(config.data)
     events = load_events(config.data, catalogue)
-    db = await connect(config.database)
+    storage = await open_storage(config.database)
     try:
-        repo = EventRepository(db)
-        subscribers, outcomes = await repo.subscriber_counts(), await repo.outcomes()
+        async with storage.unit(write=False) as unit:
+            subscribers = await unit.events.subscriber_counts()
+            outcomes = await unit.events.outcomes()
     finally:
-        await db.close()
+        await storage.close()
     print("event\tdistrict\tstart (UTC)\tsubscribers\twent\tdid not go\twas cancelled\ttitle")
     for event in sorted(events.values(), key=lambda e: (e.district, e.start, e.id)):
         answers = outcomes.get(event.id, {})
@@ -153,4 +152,3 @@ async def _event_report(config: Config) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -15,8 +15,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.outbox import Sender, SendFunction
 from bot.scheduler import OutboxWaker
 from bot.service import LotseService
-from bot.storage.database import connect
-from bot.storage.outbox import Audience, OutboxRepository
+from bot.storage.base import Storage
+from bot.storage.outbox import Audience, OutboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +26,16 @@ class Delivery:
         self.service, self.send, self.audience = service, send, audience
         self.scheduler: AsyncIOScheduler | None = None
         self.waker: OutboxWaker | None = None
-        self._db = None
+        self._storage: Storage | None = None
 
     async def start(self) -> None:
         service = self.service
         changed = await service.sync_events()
         if changed:
             log.info("%d events changed since the last start", changed)
-        self._db = await connect(await service.database_file())
-        repo = OutboxRepository(self._db)
+        await service.forget_old()
+        self._storage = await service.storage.sibling()
+        repo = OutboxQueue(self._storage)
         sender = Sender(repo, self.send, service.clock, asyncio.sleep, audience=self.audience)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.scheduler.start()
@@ -50,6 +51,6 @@ class Delivery:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        if self._storage is not None:
+            await self._storage.close()
+            self._storage = None

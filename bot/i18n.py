@@ -92,6 +92,7 @@ class Catalogues:
             code = po_path.parent.parent.name
             self._translations[code] = load_po(po_path)
         self._cache: dict[str, BabelTranslator] = {}
+        self._languages: tuple[Language, ...] | None = None
 
     @property
     def codes(self) -> list[str]:
@@ -103,7 +104,9 @@ class Catalogues:
         return ordered + sorted(available - set(ordered))
 
     def languages(self) -> tuple[Language, ...]:
-        return tuple(Language(code, language_name(code)) for code in self.codes)
+        if self._languages is None:
+            self._languages = tuple(Language(code, language_name(code)) for code in self.codes)
+        return self._languages
 
     def translator(self, code: str) -> BabelTranslator:
         if code not in self.codes:

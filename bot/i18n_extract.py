@@ -1,6 +1,8 @@
-"""Babel extractor for `conversations/*.toml`: prompts, help texts, option labels, explanations.
+"""Babel extractor for `conversations/*.toml`: prompts, help texts, labels, edit buttons, option
+labels, explanations, and a flow's command help.
 
-Each text is yielded as `pgettext("<flow id>.<step id>", text)`, the context the engine uses.
+Each step text is yielded as `pgettext("<flow id>.<step id>", text)`, the context the engine
+uses; a flow's `help` as `pgettext("<flow id>", text)`.
 Configured in pyproject.toml under [tool.babel].
 """
 
@@ -10,7 +12,7 @@ import tomllib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-TEXT_FIELDS = ("prompt", "help")
+TEXT_FIELDS = ("prompt", "help", "label", "edit")
 OPTION_FIELDS = ("label", "explain")
 
 
@@ -29,6 +31,8 @@ def extract_conversation(
                 return number
         return 1
 
+    if flow.get("help"):  # the command's line in /help and the menu
+        yield line_of(flow["help"]), "pgettext", (flow_id, flow["help"]), []
     for step in flow.get("steps", []):
         context = f"{flow_id}.{step.get('id', '')}"
         texts = [step.get(name, "") for name in TEXT_FIELDS]

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.core.reminders import DEFAULT_GRACE, decide
-from bot.storage.outbox import Audience, OutboxRepository, OutboxRow
+from bot.storage.outbox import Audience, OutboxQueue, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Budget:
 
 @dataclass
 class Sender:
-    repo: OutboxRepository
+    repo: OutboxQueue
     send: SendFunction
     clock: Callable[[], datetime]
     sleep: Callable[[float], Awaitable[None]]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.outbox import Sender
-from bot.storage.outbox import OutboxRepository
+from bot.storage.outbox import OutboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class OutboxWaker:
     def __init__(
         self,
         scheduler: AsyncIOScheduler,
-        repo: OutboxRepository,
+        repo: OutboxQueue,
         sender: Sender,
         clock: Callable[[], datetime],
     ) -> None:

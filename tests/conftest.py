@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.config import ROOT
-from bot.core.places import PlaceIndex
-from bot.core.search import SearchIndex
+from bot.content import Content
 from bot.core.world import World
-from bot.service import Content, LotseService
-from bot.storage.database import connect
+from bot.service import LotseService
+from bot.storage.sqlite import SqliteStorage
+from tests.support.fake_bot_api import FakeBotAPI
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 TODAY = date(2026, 11, 22)
@@ -20,23 +20,13 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    """The real conversation and translations, on the small fixture catalogue."""
+    """The real conversations and translations, on the small fixture catalogue."""
     return Content.load(ROOT / "conversations", FIXTURE_DATA, ROOT / "locales")
 
 
 @pytest.fixture(scope="session")
 def world(content: Content) -> World:
-    return World(
-        flow=content.flow,
-        catalogue=content.catalogue,
-        places=PlaceIndex(tuple(content.catalogue.places.values())),
-        languages=content.catalogues.languages(),
-        translator=content.catalogues.translator,
-        today=TODAY,
-        search=SearchIndex(content.catalogue),
-        events=content.events,
-        now=NOW,
-    )
+    return content.world(TODAY, NOW)
 
 
 @pytest.fixture
@@ -46,7 +36,13 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def service(content: Content, db_path: Path) -> AsyncIterator[LotseService]:
-    db = await connect(db_path)
-    lotse = LotseService(db, content, clock=lambda: NOW)
+    lotse = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: NOW)
     yield lotse
     await lotse.close()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    """A fake Telegram Bot API server on 127.0.0.1 for the real python-telegram-bot stack."""
+    with FakeBotAPI() as server:
+        yield server

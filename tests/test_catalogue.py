@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
-from bot.core.catalogue import CatalogueError, load_catalogue
-from bot.core.events import load_events
+from bot.content.catalogue import load_catalogue
+from bot.content.events import load_events
+from bot.core.catalogue import CatalogueError
 from bot.core.keys import INTERESTS
 from tests.conftest import FIXTURE_DATA, TODAY
 

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.channels.console import run_console
-from bot.service import Content, LotseService
-from bot.storage.database import connect
+from bot.content import Content
+from bot.service import LotseService
+from bot.storage.sqlite import SqliteStorage
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.clock import Clock
 
@@ -93,7 +94,7 @@ async def test_the_terminal_subscribes_to_an_event_and_prints_the_reminder_when_
     content: Content, db_path: Path, tmp_path: Path
 ) -> None:
     clock = Clock(NOW)
-    service = LotseService(await connect(db_path), content, clock=clock)
+    service = LotseService(await SqliteStorage.open(db_path), content, clock=clock)
     read_end, write_end = os.pipe()
     stdin = os.fdopen(read_end, "r", encoding="utf-8")
     typing = os.fdopen(write_end, "w", encoding="utf-8")

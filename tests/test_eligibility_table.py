@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.catalogue import load_catalogue
+from bot.content.catalogue import load_catalogue
 from bot.core.eligibility import assess
 from bot.core.profile import Profile
 from tests.conftest import FIXTURE_DATA, TODAY

@@ -19,13 +19,15 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import ROOT
+from bot.content import Content
 from bot.core.dialogue_io import Reply
 from bot.outbox import Sender
-from bot.service import Content, LotseService
-from bot.storage.database import connect
+from bot.service import LotseService
 from bot.storage.outbox import OutboxRow
+from bot.storage.sqlite import SqliteStorage
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.clock import Clock
+from tests.support.db import outcomes, subscribed_events
 from tests.support.transcript import Transcript, plain
 
 # babel writes English times with a narrow no-break space before AM/PM: "6:00\u202fPM".
@@ -50,7 +52,7 @@ class Phone:
 
 
 async def open_service(db_path: Path, content: Content, clock: Clock) -> LotseService:
-    return LotseService(await connect(db_path), content, clock=clock)
+    return LotseService(await SqliteStorage.open(db_path), content, clock=clock)
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ async def lotse(content: Content, db_path: Path, clock: Clock) -> AsyncIterator[
 
 async def drain_at(service: LotseService, phone: Phone, clock: Clock, moment: datetime) -> dict:
     clock.now = moment
-    sender = Sender(service.outbox, phone.send, clock, clock.sleep)
+    sender = Sender(service.queue, phone.send, clock, clock.sleep)
     return await sender.drain()
 
 
@@ -85,13 +87,13 @@ async def subscribe_and_stop(db_path: Path, content: Content, clock: Clock) -> N
     try:
         assert await first.sync_events() == 0  # a first start only remembers the events
         chat = await onboarded(first)
-        await chat.press("r:EV-T-1")
+        await chat.press("ev:r:EV-T-1")
     finally:
         await first.close()
 
 
 def event_buttons(chat: Transcript) -> list[str]:
-    return [b.data.removeprefix("w:") for b in chat.buttons if b.data.startswith("w:")]
+    return [b.data.removeprefix("ev:o:") for b in chat.buttons if b.data.startswith("ev:o:")]
 
 
 async def test_events_lists_what_fits_place_age_and_interests(lotse: LotseService) -> None:
@@ -120,7 +122,7 @@ async def test_events_in_arabic_use_arabic_dates_and_isolate_german_names(
     assert "الخميس، 3 ديسمبر 2026" in chat.text
     assert "\u2068Infoabend Integrationskurs\u2069" in chat.html  # German name isolated
     assert "أمسية معلومات: دورة الاندماج" in chat.text
-    await chat.press("w:EV-T-1")  # reminder times joined the Arabic way, not with a comma
+    await chat.press("ev:o:EV-T-1")  # reminder times joined the Arabic way, not with a comma
     assert "التذكيرات: قبل البداية بـ" in chat.text
     assert "ساعة و" in chat.text and "ساعة," not in chat.text
 
@@ -137,12 +139,12 @@ async def test_remind_me_plans_two_reminders_and_a_question_the_day_after(
     lotse: LotseService, clock: Clock
 ) -> None:
     chat = await onboarded(lotse)
-    await chat.press("w:EV-T-1")
-    assert "r:EV-T-1" in [b.data for b in chat.buttons]
+    await chat.press("ev:o:EV-T-1")
+    assert "ev:r:EV-T-1" in [b.data for b in chat.buttons]
     await chat.tap("Remind me")
     reply = chat.replies[-1]
     assert reply.replace and "24 hours and 2 hours before the start" in reply.notice
-    assert "u:EV-T-1" in [b.data for b in chat.buttons]  # now "Cancel reminder"
+    assert "ev:u:EV-T-1" in [b.data for b in chat.buttons]  # now "Cancel reminder"
     assert "You get a reminder." in chat.text
     await chat.send("/events")
     assert "You get a reminder." in chat.text
@@ -174,9 +176,9 @@ async def test_remind_me_plans_two_reminders_and_a_question_the_day_after(
     assert await drain_at(lotse, phone, clock, morning + timedelta(days=3)) == {}
     question = phone.received[-1][2]
     assert [b.data for row in question.buttons for b in row] == [
-        "g:EV-T-1:yes",
-        "g:EV-T-1:no",
-        "g:EV-T-1:cancelled",
+        "ev:g:EV-T-1:yes",
+        "ev:g:EV-T-1:no",
+        "ev:g:EV-T-1:cancelled",
     ]
 
 
@@ -187,30 +189,30 @@ async def test_did_you_go_is_counted_once_per_person_and_without_names(
     omar = await onboarded(lotse, "omar")
     stranger = await onboarded(lotse, "stranger")
     for chat in (amira, omar):
-        await chat.press("w:EV-T-1")
+        await chat.press("ev:o:EV-T-1")
         await chat.tap("Remind me")
-    await amira.press("g:EV-T-1:yes")
+    await amira.press("ev:g:EV-T-1:yes")
     assert "counted without your name" in amira.text
-    await amira.press("g:EV-T-1:no")  # a second tap does not count again
-    await omar.press("g:EV-T-1:cancelled")
-    await stranger.press("g:EV-T-1:yes")  # not subscribed: not counted
-    assert await lotse.events.outcomes() == {"EV-T-1": {"yes": 1, "cancelled": 1}}
+    await amira.press("ev:g:EV-T-1:no")  # a second tap does not count again
+    await omar.press("ev:g:EV-T-1:cancelled")
+    await stranger.press("ev:g:EV-T-1:yes")  # not subscribed: not counted
+    assert await outcomes(lotse) == {"EV-T-1": {"yes": 1, "cancelled": 1}}
 
 
 async def test_cancel_reminder_and_subscribe_again(lotse: LotseService, clock: Clock) -> None:
     chat = await onboarded(lotse)
-    await chat.press("r:EV-T-1")
-    await chat.press("u:EV-T-1")
+    await chat.press("ev:r:EV-T-1")
+    await chat.press("ev:u:EV-T-1")
     assert chat.replies[-1].notice == "Reminder cancelled."
-    assert await lotse.outbox.subscribed_events("test", "amira") == set()
+    assert await subscribed_events(lotse, "test", "amira") == set()
     phone = Phone(lotse, clock)
     start = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
     assert await drain_at(lotse, phone, clock, start - timedelta(hours=24)) == {}
     # Subscribing again brings back the reminder that is still ahead, once.
-    await chat.press("r:EV-T-1")
+    await chat.press("ev:r:EV-T-1")
     assert await drain_at(lotse, phone, clock, start - timedelta(hours=2)) == {"sent": 1}
-    await chat.press("u:EV-T-1")
-    await chat.press("r:EV-T-1")
+    await chat.press("ev:u:EV-T-1")
+    await chat.press("ev:r:EV-T-1")
     assert await drain_at(lotse, phone, clock, start - timedelta(hours=1)) == {}
     assert len(phone.received) == 1
 
@@ -221,35 +223,35 @@ async def test_a_subscription_made_late_gets_only_the_reminders_still_ahead(
     chat = await onboarded(lotse)
     start = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
     clock.now = start - timedelta(hours=3)
-    await chat.press("r:EV-T-1")
+    await chat.press("ev:r:EV-T-1")
     assert "2 hours before the start" in chat.replies[-1].notice
     phone = Phone(lotse, clock)
     assert await drain_at(lotse, phone, clock, start - timedelta(hours=2)) == {"sent": 1}
     clock.now = start - timedelta(minutes=30)
-    await chat.press("r:EV-T-2")  # the football taster was on 28 November: over
+    await chat.press("ev:r:EV-T-2")  # the football taster was on 28 November: over
     assert "This event is over." in chat.text
-    await chat.press("r:EV-T-4")  # starts on 10 December
+    await chat.press("ev:r:EV-T-4")  # starts on 10 December
     clock.now = datetime(2026, 12, 10, 15, 50, tzinfo=UTC)  # 10 minutes before its start
-    await chat.press("u:EV-T-4")
-    await chat.press("r:EV-T-4")
+    await chat.press("ev:u:EV-T-4")
+    await chat.press("ev:r:EV-T-4")
     assert chat.replies[-1].notice == "The event starts soon, so no reminder is left before it."
 
 
 async def test_cancelled_and_past_events_cannot_be_subscribed(lotse: LotseService) -> None:
     chat = await onboarded(lotse)
-    await chat.press("w:EV-T-5")
+    await chat.press("ev:o:EV-T-5")
     assert "This event is cancelled." in chat.text
-    assert "r:EV-T-5" not in [b.data for b in chat.buttons]
-    await chat.press("r:EV-T-5")
-    assert await lotse.outbox.subscribed_events("test", "amira") == set()
-    await chat.press("w:EV-NOPE")
+    assert "ev:r:EV-T-5" not in [b.data for b in chat.buttons]
+    await chat.press("ev:r:EV-T-5")
+    assert await subscribed_events(lotse, "test", "amira") == set()
+    await chat.press("ev:o:EV-NOPE")
     assert "This event is no longer available." in chat.text
     assert event_buttons(chat)  # and the list again, a way on
 
 
 async def test_the_calendar_file(lotse: LotseService) -> None:
     chat = await onboarded(lotse)
-    await chat.press("c:EV-T-1")
+    await chat.press("ev:c:EV-T-1")
     attachment = chat.replies[-1].attachment
     assert attachment is not None and attachment.filename == "ev-t-1.ics"
     text = attachment.content.decode("utf-8")
@@ -278,18 +280,18 @@ async def test_a_restart_between_subscribing_and_the_reminder_loses_nothing(
         assert await drain_at(second, phone, clock, due + timedelta(minutes=20)) == {"sent": 1}
         # Down for longer than the grace time: recorded as missed, not sent late.
         assert await drain_at(second, phone, clock, due + timedelta(hours=23)) == {"missed": 1}
-        assert await second.outbox.counts() == {"sent": 1, "missed": 1, "pending": 1}
+        assert await second.queue.counts() == {"sent": 1, "missed": 1, "pending": 1}
     finally:
         await second.close()
 
 
 async def test_erased_people_get_no_reminder(lotse: LotseService, clock: Clock) -> None:
     chat = await onboarded(lotse)
-    await chat.press("r:EV-T-1")
-    await chat.press("x:yes")
+    await chat.press("ev:r:EV-T-1")
+    await chat.press("pr:x:yes")
     phone = Phone(lotse, clock)
     assert await drain_at(lotse, phone, clock, datetime(2026, 12, 5, tzinfo=UTC)) == {}
-    assert await lotse.outbox.counts() == {}
+    assert await lotse.queue.counts() == {}
 
 
 def with_event(content: Content, event_id: str, **changes: object) -> Content:
@@ -344,7 +346,7 @@ async def test_a_cancelled_event_is_told_once_and_its_reminders_are_dropped(
         assert await drain_at(service, phone, clock, NOW) == {"sent": 1}
         assert phone.texts()[0].startswith("❌ An event you wanted a reminder for is cancelled:")
         assert await drain_at(service, phone, clock, datetime(2026, 12, 6, tzinfo=UTC)) == {}
-        counts = await service.outbox.counts()
+        counts = await service.queue.counts()
         assert counts == {"sent": 1, "cancelled": 3}  # two reminders and the question
     finally:
         await service.close()
@@ -354,10 +356,10 @@ async def test_daylight_saving_end_on_the_last_sunday_of_october(
     lotse: LotseService, clock: Clock
 ) -> None:
     chat = await onboarded(lotse)
-    await chat.press("w:EV-T-8")
+    await chat.press("ev:o:EV-T-8")
     # 2027-10-31 is the last Sunday of October: clocks go back at 03:00; 10:00 is CET.
     assert "Sunday, October 31, 2027, 10:00\u202fAM to 1:00\u202fPM" in chat.text
-    await chat.press("r:EV-T-8")
+    await chat.press("ev:r:EV-T-8")
     phone = Phone(lotse, clock)
     start = datetime(2027, 10, 31, 9, 0, tzinfo=UTC)
     # 24 real hours before is 09:00 UTC on Saturday, 11:00 summer time on the wall clock.
@@ -378,9 +380,9 @@ async def test_an_event_that_left_the_catalogue_is_not_sent(
         due = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
         assert await drain_at(service, phone, clock, due) == {"cancelled": 1}
         chat = Transcript(service, user="amira")
-        await chat.press("u:EV-T-1")
+        await chat.press("ev:u:EV-T-1")
         assert "This event is no longer available." in chat.text
-        assert await service.outbox.subscribed_events("test", "amira") == set()
+        assert await subscribed_events(service, "test", "amira") == set()
     finally:
         await service.close()
 
@@ -393,8 +395,8 @@ def test_the_event_report_counts_subscribers_and_answers_without_names(
         try:
             for user, answer in (("amira", "yes"), ("omar", "cancelled")):
                 chat = await onboarded(service, user)
-                await chat.press("r:EV-T-1")
-                await chat.press(f"g:EV-T-1:{answer}")
+                await chat.press("ev:r:EV-T-1")
+                await chat.press(f"ev:g:EV-T-1:{answer}")
         finally:
             await service.close()
 

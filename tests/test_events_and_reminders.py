@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.catalogue import CatalogueError, load_catalogue
-from bot.core.events import load_events, local_to_utc, parse_duration
+from bot.content.catalogue import load_catalogue
+from bot.content.events import load_events, local_to_utc, parse_duration
+from bot.core.catalogue import CatalogueError
 from bot.core.reminders import decide, plan
 from tests.conftest import FIXTURE_DATA
 
@@ -101,21 +102,21 @@ def test_durations() -> None:
 def test_plan_skips_moments_already_past_and_cancelled_events(tmp_path: Path) -> None:
     loaded = events(tmp_path)
     info = loaded["EV-1"]
-    early = plan("7", info, datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    early = plan(info, datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     assert [r.due for r in early] == [
         datetime(2026, 12, 2, 17, 0, tzinfo=UTC),
         datetime(2026, 12, 3, 15, 0, tzinfo=UTC),
     ]
     # Subscribing 3 hours before the start: only the 2-hour reminder is still ahead.
-    late = plan("7", info, datetime(2026, 12, 3, 14, 0, tzinfo=UTC))
+    late = plan(info, datetime(2026, 12, 3, 14, 0, tzinfo=UTC))
     assert [r.offset for r in late] == [timedelta(hours=2)]
-    assert plan("7", loaded["EV-3"], datetime(2026, 11, 22, tzinfo=UTC)) == []
-    assert len({r.key for r in early}) == 2 and all(r.key.startswith("rem:7:EV-1:") for r in early)
+    assert plan(loaded["EV-3"], datetime(2026, 11, 22, tzinfo=UTC)) == []
+    assert len({r.key for r in early}) == 2 and all(r.key.startswith("rem:EV-1:") for r in early)
 
 
 def test_daylight_saving_change_before_an_event(tmp_path: Path) -> None:
     football = events(tmp_path)["EV-2"]
-    reminders = plan("7", football, datetime(2026, 10, 1, tzinfo=UTC))
+    reminders = plan(football, datetime(2026, 10, 1, tzinfo=UTC))
     day_before = reminders[0].due
     # 24 real hours before 10:00 CET is 09:00 UTC the day before, 11:00 CEST on the wall clock.
     assert day_before == datetime(2026, 10, 24, 9, 0, tzinfo=UTC)
@@ -129,7 +130,7 @@ def test_a_moved_event_gets_new_reminder_keys(tmp_path: Path) -> None:
 
     moved = replace(info, start=info.start + timedelta(days=1))
     now = datetime(2026, 11, 22, tzinfo=UTC)
-    assert {r.key for r in plan("7", info, now)}.isdisjoint(r.key for r in plan("7", moved, now))
+    assert {r.key for r in plan(info, now)}.isdisjoint(r.key for r in plan(moved, now))
 
 
 def test_grace_time_decides_between_send_and_missed() -> None:

@@ -5,17 +5,20 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
-from bot.core.flow import FlowError, load_flow, parse_flow
+from bot.content.flows import load_flow
+from bot.core.flow import FlowError, parse_flow
+from bot.core.sides import VOCABULARY
 
 
 def minimal(**overrides: object) -> dict:
     steps = [
         {"id": "age", "kind": "number", "prompt": "Age?", "validator": "age_or_birth_year",
-         "save": "age", "next": "status"},
-        {"id": "status", "kind": "choice", "prompt": "Status?", "save": "status",
+         "field": "age", "next": "status"},
+        {"id": "status", "kind": "choice", "prompt": "Status?", "field": "status",
          "options": [{"value": "duldung", "label": "Duldung"}]},
     ]  # fmt: skip
-    raw = {"id": "demo", "start": "age", "steps": steps}
+    raw = {"id": "demo", "start": "age", "fills": "draft", "on_done": "feedback",
+           "fields": {"age": "int", "status": "key"}, "steps": steps}  # fmt: skip
     raw.update(overrides)
     return raw
 
@@ -49,13 +52,21 @@ def test_every_flow_diagram_is_in_sync() -> None:
         (lambda r: r["steps"].append(dict(r["steps"][0])), "duplicate step id 'age'"),
         (lambda r: r["steps"][1].update(options=[]), "(status) options: this kind of step needs"),
         (lambda r: r.update(start="nope"), "start: unknown step 'nope'"),
+        (lambda r: r["steps"][0].update(field="shoe"), "(age) field: 'shoe' is not declared"),
+        (lambda r: r["fields"].update(age="text"), "'age' is of type text, but a number step"),
+        (lambda r: r["fields"].update(size="int"), "fields: declared but no step fills: size"),
+        (lambda r: r.update(on_done="magic"), "on_done: unknown result handler 'magic'"),
+        (lambda r: r.update(command="feedback"), "help: a flow with a command needs a help"),
+        (lambda r: r.update(roles=["king"]), "roles: must be a list of"),
+        (lambda r: r["steps"][1].update(after="magic"), "(status) after: unknown hook"),
+        (lambda r: r["steps"][1].update(edit="Change"), "step status label: a step with an edit"),
     ],
 )
 def test_broken_flows_name_file_step_and_field(change, message: str) -> None:
     raw = minimal()
     change(raw)
     with pytest.raises(FlowError) as error:
-        parse_flow(raw, "conversations/demo.toml")
+        parse_flow(raw, "conversations/demo.toml", VOCABULARY)
     assert str(error.value).startswith("conversations/demo.toml: ")
     assert message in str(error.value)
 
@@ -65,3 +76,26 @@ def test_a_file_that_is_not_toml_is_reported(tmp_path: Path) -> None:
     path.write_text("id = [", encoding="utf-8")
     with pytest.raises(FlowError, match=r"broken\.toml"):
         load_flow(path)
+
+
+def test_every_problem_of_a_file_is_reported_at_once() -> None:
+    raw = minimal()
+    raw["steps"][0].update(next="nowhere", validator="magic")
+    raw["steps"][1].update(kind="dance")
+    with pytest.raises(FlowError) as error:
+        parse_flow(raw, "conversations/demo.toml", VOCABULARY)
+    found = "\n".join(error.value.problems)
+    for expected in (
+        "unknown validator 'magic'",
+        "kind: must be one of",
+        "unknown step 'nowhere'",
+    ):
+        assert expected in found
+
+
+def test_the_shipped_flows_declare_their_commands() -> None:
+    from bot.content.flows import load_flows
+
+    flows = load_flows(ROOT / "conversations")
+    assert {f.command for f in flows.values() if f.command} == {"language", "feedback"}
+    assert [f.id for f in flows.values() if f.fills == "profile"] == ["onboarding"]

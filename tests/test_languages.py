@@ -86,7 +86,10 @@ async def test_a_whole_conversation_in_each_language(service: LotseService, lang
 
 def test_dari_uses_the_persian_catalogue_with_afghan_formats(world: World) -> None:
     farsi, dari = world.translator("fa"), world.translator("fa_AF")
-    assert dari.gettext("Age") == farsi.gettext("Age") != "Age"
+    assert dari.gettext("Language") == farsi.gettext("Language") != "Language"
+    assert (
+        dari.pgettext("onboarding.age", "Age") == farsi.pgettext("onboarding.age", "Age") != "Age"
+    )
     names = {lang.code: lang.name for lang in world.languages}
     assert "Dari" in names["fa_AF"] and "Farsi" in names["fa"]
 
@@ -113,7 +116,7 @@ def test_right_to_left_text_isolates_every_left_to_right_fragment(
     )  # fmt: skip
     listing = views.offer_list(t, world, session, 1)
     assert f"{FSI}Integrationskurs{PDI}" in listing.html
-    offer_buttons = [b.label for row in listing.buttons for b in row if b.data.startswith("o:")]
+    offer_buttons = [b.label for row in listing.buttons for b in row if b.data.startswith("of:o:")]
     assert offer_buttons and all(FSI in label and PDI in label for label in offer_buttons)
     detail = views.offer_detail(t, world, world.catalogue.offers["T-HE-1"], session)
     assert f"{FSI}Ernst-Koch-Str. 1, 38350 Helmstedt{PDI}" in detail.html

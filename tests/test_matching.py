@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.catalogue import load_catalogue
+from bot.content.catalogue import load_catalogue
 from bot.core.matching import match_offers
 from bot.core.profile import Profile
 from tests.conftest import FIXTURE_DATA, TODAY

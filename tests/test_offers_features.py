@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.service import LotseService
+from tests.support.db import count, rows, search_misses, stored
 from tests.support.transcript import Transcript
 
 
@@ -15,7 +16,7 @@ async def test_free_text_finds_offers_and_says_what_it_understood(service: Lotse
     await chat.send("ich will Deutsch lernen")
     assert "You searched for: German course" in chat.text
     assert set(chat.offer_ids()) == {"T-HE-1", "T-HE-5", "T-KR-2"}
-    misses = await service.needs.search_misses()
+    misses = await search_misses(service)
     assert misses == {}
 
 
@@ -29,10 +30,10 @@ async def test_a_search_without_result_is_counted_per_district_without_the_perso
     assert "Jugendmigrationsdienst" in chat.text
     await chat.send("nurse")  # understood, but nothing in the fixture catalogue fits
     assert "No offer for “nursing” fits your answers right now" in chat.text
-    assert await service.needs.search_misses() == {"helmstedt": 2}
-    async with service.db.execute("SELECT * FROM search_misses") as cursor:
-        columns = [d[0] for d in cursor.description]
-    assert columns == ["district", "day", "count"]
+    assert await search_misses(service) == {"helmstedt": 2}
+    (row,) = await rows(service, "SELECT * FROM counters")
+    assert list(row.keys()) == ["name", "district", "day", "key", "count"]  # nobody in it
+    assert tuple(row) == ("search_miss", "helmstedt", "2026-11-22", "", 2)
 
 
 async def test_almost_fitting_offers_name_the_missing_condition_and_the_way(
@@ -46,7 +47,7 @@ async def test_almost_fitting_offers_name_the_missing_condition_and_the_way(
     assert "Almost within reach" in chat.text
     assert "Needs German B1; you have A2" in chat.text
     assert "Integrationskurs" in chat.text.split("Almost within reach")[1]
-    assert "o:T-HE-2" in [b.data for b in chat.buttons]
+    assert "of:o:T-HE-2:1" in [b.data for b in chat.buttons]
     assert "T-HE-2" not in chat.offer_ids()[:5] or chat.labels[-3].startswith("→")
 
 
@@ -59,14 +60,14 @@ async def test_an_offer_from_a_minimum_age_is_almost_a_year_before(service: Lots
 async def test_save_unsave_and_saved_list(service: LotseService) -> None:
     chat = Transcript(service)
     await chat.onboard()
-    await chat.press("o:T-HE-4")
+    await chat.press("of:o:T-HE-4:1")
     assert "openstreetmap.org/?mlat=" in chat.text
     await chat.tap("⭐ Save")
     assert chat.replies[0].replace and "Saved" in chat.replies[0].notice
     assert "★ Saved" in chat.labels[0]
     await chat.send("/saved")
     assert chat.offer_ids() == ["T-HE-4"]
-    await chat.press("o:T-HE-4")
+    await chat.press("of:o:T-HE-4:1")
     await chat.tap("★ Saved")
     await chat.send("/saved")
     assert "You have not saved any offers yet" in chat.text
@@ -76,7 +77,7 @@ async def test_not_for_me_offers_stop_appearing(service: LotseService) -> None:
     chat = Transcript(service)
     await chat.onboard()
     assert "T-HE-4" in chat.offer_ids()
-    await chat.press("o:T-HE-4")
+    await chat.press("of:o:T-HE-4:1")
     await chat.tap("Not for me")
     assert "I will not show you this offer again" in chat.text
     assert "T-HE-4" not in chat.offer_ids()
@@ -97,7 +98,7 @@ async def test_a_changed_answer_announces_newly_fitting_offers_once(
     await chat.tap("Change German")
     await chat.tap("B1")
     assert "Good news: 1 more offer fits you now." in chat.text
-    assert "o:T-HE-2" in [b.data for b in chat.buttons]
+    assert "of:o:T-HE-2:1" in [b.data for b in chat.buttons]
     await chat.tap("Change German")
     await chat.tap("A2")
     assert "Good news" not in chat.text
@@ -109,14 +110,13 @@ async def test_a_changed_answer_announces_newly_fitting_offers_once(
 async def test_marks_survive_a_restart_and_are_erased(service: LotseService) -> None:
     chat = Transcript(service)
     await chat.onboard()
-    await chat.press("v:T-HE-4")
-    await chat.press("n:T-HE-3")
-    session = await service.people.load("test", "u1")
+    await chat.press("of:s:T-HE-4:1")
+    await chat.press("of:n:T-HE-3:1")
+    session = await stored(service, "test", "u1")
     assert session is not None
     assert (session.saved, session.dismissed) == (["T-HE-4"], ["T-HE-3"])
-    await chat.press("x:yes")
-    async with service.db.execute("SELECT count(*) FROM offer_marks") as cursor:
-        assert (await cursor.fetchone())[0] == 0
+    await chat.press("pr:x:yes")
+    assert await count(service, "offer_marks") == 0
 
 
 async def test_when_nothing_named_fits_the_same_field_is_offered(service: LotseService) -> None:
@@ -127,4 +127,4 @@ async def test_when_nothing_named_fits_the_same_field_is_offered(service: LotseS
     # The fixture has no nursing offer; the Einstiegsqualifizierung is Ausbildung too.
     assert chat.offer_ids() == ["T-HE-7"]
     assert "Jugendmigrationsdienst" in chat.text
-    assert await service.needs.search_misses() == {"helmstedt": 1}
+    assert await search_misses(service) == {"helmstedt": 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.service import LotseService
+from tests.support.db import count, stored
 from tests.support.transcript import Transcript
 
 
@@ -11,8 +12,9 @@ async def test_first_message_opens_the_language_picker(service: LotseService) ->
     await chat.send("hello")
     assert "Which language" in chat.text or "لغة" in chat.text
     # Telegram's language_code is suggested first, but every language is offered.
-    assert chat.buttons[0].data == "s:language:ar"
-    assert {"s:language:de", "s:language:en", "s:language:ar"} <= {b.data for b in chat.buttons}
+    assert chat.buttons[0].data == "fl:a:language:ar"
+    languages = {"fl:a:language:de", "fl:a:language:en", "fl:a:language:ar"}
+    assert languages <= {b.data for b in chat.buttons}
 
 
 async def test_whole_onboarding_ends_with_fitting_offers(service: LotseService) -> None:
@@ -79,7 +81,7 @@ async def test_a_button_of_an_earlier_question_is_answered_politely(
 ) -> None:
     chat = Transcript(service)
     await chat.begin()
-    await chat.press("s:language:de")  # an old button from the language message
+    await chat.press("fl:a:language:de")  # an old button from the language message
     assert "earlier question" in chat.text
     assert "How old are you" in chat.text
 
@@ -140,20 +142,17 @@ async def test_declining_consent_stores_nothing(service: LotseService) -> None:
     await chat.tap("English")
     await chat.tap("No, I do not agree")
     assert "I did not save anything" in chat.text
-    assert await service.people.load("test", "u1") is None
-    async with service.db.execute("SELECT count(*) FROM users") as cursor:
-        assert (await cursor.fetchone())[0] == 0
+    assert await stored(service, "test", "u1") is None
+    assert await count(service, "users") == 0
 
 
 async def test_nothing_is_stored_before_consent(service: LotseService) -> None:
     chat = Transcript(service)
     await chat.send("/start")
     await chat.tap("English")
-    async with service.db.execute("SELECT count(*) FROM users") as cursor:
-        assert (await cursor.fetchone())[0] == 0
+    assert await count(service, "users") == 0
     await chat.tap("I agree")
-    async with service.db.execute("SELECT count(*) FROM users") as cursor:
-        assert (await cursor.fetchone())[0] == 1
+    assert await count(service, "users") == 1
 
 
 async def test_commands_before_consent_point_to_the_questions(service: LotseService) -> None:
@@ -176,7 +175,7 @@ async def test_offer_pages_and_detail(service: LotseService) -> None:
     assert "Page 2 of 2" in chat.text
     second = chat.offer_ids()
     assert second and not set(second) & set(ids)
-    await chat.press("o:T-HE-5")
+    await chat.press("of:o:T-HE-5:2")  # the detail remembers the page it was opened from
     assert "Integrationskurs" in chat.text
     assert "229" in chat.text and "Befreiung" in chat.text
     assert "may have changed" in chat.text  # needs_verification
@@ -207,14 +206,13 @@ async def test_privacy_erase_removes_every_row(service: LotseService) -> None:
     await chat.tap("Delete all my data")
     await chat.tap("No, keep")
     assert "Nothing was deleted" in chat.text
-    assert await service.people.load("test", "u1") is not None
+    assert await stored(service, "test", "u1") is not None
     await chat.send("/privacy")
     await chat.tap("Delete all my data")
     await chat.tap("Yes, delete everything")
     assert "Everything is deleted" in chat.text
     for table in ("users", "profiles", "conversation_state"):
-        async with service.db.execute(f"SELECT count(*) FROM {table}") as cursor:
-            assert (await cursor.fetchone())[0] == 0, table
+        assert await count(service, table) == 0, table
 
 
 async def test_language_switch_keeps_the_open_question(service: LotseService) -> None:

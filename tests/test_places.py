@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ROOT
-from bot.core.catalogue import load_catalogue
+from bot.content.catalogue import load_catalogue
 from bot.core.places import PlaceIndex, distance_km
 from tests.conftest import FIXTURE_DATA
 

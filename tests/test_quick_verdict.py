@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.catalogue import Offer, load_catalogue
+from bot.content.catalogue import load_catalogue
+from bot.core.catalogue import Offer
 from bot.core.eligibility import ALMOST_V, FIT_V, HIDDEN_V, assess, compile_rules, quick_verdict
 from bot.core.keys import GERMAN_LEVELS, LEVEL_UNKNOWN, STATUS_UNKNOWN, STATUSES, level_rank
 from bot.core.profile import Profile

@@ -7,33 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.config import ROOT
+from bot.content import Content
 from bot.core import event_views, offer_views
-from bot.core.catalogue import load_catalogue
 from bot.core.dialogue_io import Reply
 from bot.core.events import upcoming_for
-from bot.core.places import PlaceIndex
 from bot.core.profile import Profile, Session
-from bot.core.search import SearchIndex
-from bot.core.world import World
-from bot.i18n import Catalogues
-from bot.service import Content
 from tests.support.transcript import plain
 
 TODAY = date(2026, 11, 22)
-CATALOGUES = Catalogues(ROOT / "locales")
-CATALOGUE = load_catalogue(ROOT / "data")
 CONTENT = Content.load(ROOT / "conversations", ROOT / "data", ROOT / "locales")
-WORLD = World(
-    flow=CONTENT.flow,
-    catalogue=CATALOGUE,
-    places=PlaceIndex(tuple(CATALOGUE.places.values())),
-    languages=CATALOGUES.languages(),
-    translator=CATALOGUES.translator,
-    today=TODAY,
-    search=SearchIndex(CATALOGUE),
-    events=CONTENT.events,
-    now=datetime(2026, 11, 22, 10, 0, tzinfo=UTC),
-)
+WORLD = CONTENT.world(TODAY, datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
 PROFILES = [
     Profile(17, "gestattung", "A1", "helmstedt", ("german_course", "sport")),
     Profile(22, "unknown", "unknown", "krefeld", tuple(sorted(
@@ -61,11 +44,11 @@ def test_every_list_page_and_detail_fits(language: str) -> None:
         first = offer_views.offer_list(t, WORLD, session, 1)
         check(first)
         page = 2
-        while any(b.data == f"p:{page}" for row in first.buttons for b in row):
+        while any(b.data == f"of:p:{page}" for row in first.buttons for b in row):
             first = offer_views.offer_list(t, WORLD, session, page)
             check(first)
             page += 1
-    for offer in CATALOGUE.offers.values():
+    for offer in WORLD.catalogue.offers.values():
         check(offer_views.offer_detail(t, WORLD, offer, Session(language=language)))
 
 
@@ -73,7 +56,7 @@ def test_every_list_page_and_detail_fits(language: str) -> None:
 def test_every_event_reply_fits(language: str) -> None:
     t = WORLD.translator(language)
     for profile in PROFILES:
-        district = CATALOGUE.places[profile.place or ""].district
+        district = WORLD.catalogue.places[profile.place or ""].district
         session = Session(language=language, consented=True, profile=profile)
         choice = upcoming_for(
             WORLD.events, district, profile.age, profile.interests, [], WORLD.now

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ROOT
-from bot.core.catalogue import load_catalogue
+from bot.content.catalogue import load_catalogue
 from bot.core.normalise import fold
 from bot.core.search import SearchIndex
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.service import Content, LotseService
-from bot.storage.database import connect
+from bot.content import Content
+from bot.service import LotseService
+from bot.storage.sqlite import SqliteStorage
 from tests.conftest import NOW
+from tests.support.db import dump
 from tests.support.transcript import Transcript
 
 
 async def test_a_restart_continues_at_the_same_question(content: Content, db_path: Path) -> None:
-    first = LotseService(await connect(db_path), content, clock=lambda: NOW)
+    first = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: NOW)
     chat = Transcript(first, user="7")
     await chat.begin()
     await chat.send("16")
@@ -19,7 +21,7 @@ async def test_a_restart_continues_at_the_same_question(content: Content, db_pat
     assert "How good is your German" in chat.text
     await first.close()
 
-    second = LotseService(await connect(db_path), content, clock=lambda: NOW)
+    second = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: NOW)
     try:
         chat = Transcript(second, user="7")
         await chat.send("/resume")
@@ -38,6 +40,6 @@ async def test_the_database_holds_no_names_and_no_message_texts(service: LotseSe
     chat = Transcript(service, user="99")
     await chat.onboard(place="Königslutr", place_choice="Königslutter")
     await chat.send("my name is Ahmad Karimi")
-    dump = "\n".join([line async for line in service.db.iterdump()])
-    assert "Ahmad" not in dump and "Königslutr" not in dump
-    assert "koenigslutter" in dump
+    stored_rows = await dump(service)
+    assert "Ahmad" not in stored_rows and "Königslutr" not in stored_rows
+    assert "koenigslutter" in stored_rows

@@ -1,79 +1,151 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.core.profile import Profile, Session
-from bot.storage.chats import ChatRepository
-from bot.storage.database import connect, migrations, schema_version
-from bot.storage.people import PeopleRepository
+from bot.core.profile import Frame, Profile, Session
+from bot.storage.migrate import migrations
+from bot.storage.sqlite import SqliteStorage
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+FIELDS = {"age": "int", "status": "key", "german_level": "key", "place": "place",
+          "interests": "keys"}  # fmt: skip
 
 
-async def test_migrations_set_the_version_and_the_pragmas(db_path: Path) -> None:
-    db = await connect(db_path)
+async def applied(storage: SqliteStorage) -> list[int]:
+    async with storage.transaction(write=False) as tx:
+        rows = await tx.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+    return [row[0] for row in rows]
+
+
+async def test_migrations_are_recorded_and_the_pragmas_set(db_path: Path) -> None:
+    storage = await SqliteStorage.open(db_path)
     try:
-        assert await schema_version(db) == len(migrations())
-        async with db.execute("PRAGMA journal_mode") as cursor:
-            assert (await cursor.fetchone())[0] == "wal"
-        async with db.execute("PRAGMA foreign_keys") as cursor:
-            assert (await cursor.fetchone())[0] == 1
+        assert await applied(storage) == list(range(1, len(migrations()) + 1))
+        async with storage.transaction(write=False) as tx:
+            assert (await tx.fetchone("PRAGMA journal_mode"))[0] == "wal"
+            assert (await tx.fetchone("PRAGMA foreign_keys"))[0] == 1
     finally:
-        await db.close()
-    db = await connect(db_path)  # a second start applies nothing again
+        await storage.close()
+    storage = await SqliteStorage.open(db_path)  # a second start applies nothing again
     try:
-        assert await schema_version(db) == len(migrations())
+        assert await applied(storage) == list(range(1, len(migrations()) + 1))
     finally:
-        await db.close()
+        await storage.close()
+
+
+async def test_a_database_of_the_old_numbering_is_brought_up_to_date(db_path: Path) -> None:
+    """Before schema_migrations, the version was PRAGMA user_version: such a file keeps its
+    data and gets the newer migrations."""
+    old = sqlite3.connect(db_path)
+    for _number, _name, sql in migrations()[:4]:
+        old.executescript(sql)
+    old.execute(
+        "INSERT INTO users (channel, external_id, language, consented_at, created_at) "
+        "VALUES ('telegram', '7', 'de', '2026-11-01', '2026-11-01')"
+    )
+    old.execute(
+        "INSERT INTO conversation_state (user_id, step, history, pending, return_to, updated_at)"
+        " VALUES (1, 'age', '[\"language\", \"consent\"]', '{}', '', '2026-11-01')"
+    )
+    old.execute("INSERT INTO search_misses (district, day, count) VALUES ('helmstedt', 'x', 3)")
+    old.execute("PRAGMA user_version = 4")
+    old.commit()
+    old.close()
+    storage = await SqliteStorage.open(db_path)
+    try:
+        assert await applied(storage) == list(range(1, len(migrations()) + 1))
+        async with storage.unit(write=False) as unit:
+            session, _ = await unit.people.load("telegram", "7", FIELDS)  # type: ignore[misc]
+            assert await unit.counters.search_misses() == {"helmstedt": 3}
+        assert session.stack == [Frame("onboarding", "age", ["language", "consent"])]
+    finally:
+        await storage.close()
 
 
 async def test_session_round_trip_and_erase(db_path: Path) -> None:
-    db = await connect(db_path)
+    storage = await SqliteStorage.open(db_path)
     try:
-        people = PeopleRepository(db)
         session = Session(
             language="ar",
             consented=True,
-            step="place",
-            history=["language", "consent", "age"],
-            pending={"candidates": ["helmstedt"], "note": "ü"},
+            stack=[
+                Frame(
+                    "onboarding",
+                    "place",
+                    ["language", "consent", "age"],
+                    {"candidates": ["helmstedt"], "note": "ü"},
+                ),
+                Frame("feedback", "comment", draft={"rating": "4"}, single=False, then=""),
+            ],
             profile=Profile(age=17, status="duldung", german_level="A2", interests=("job",)),
+            saved=["HE-001", "HE-002"],
         )
-        await people.save("telegram", "42", session, NOW)
-        loaded = await people.load("telegram", "42")
-        assert loaded == session
-        session.profile.place = "helmstedt"
-        session.step = None
-        await people.save("telegram", "42", session, NOW)
-        assert (await people.load("telegram", "42")) == session
-        assert await people.load("telegram", "43") is None
-        assert await people.erase("telegram", "42") is True
-        assert await people.load("telegram", "42") is None
-        for table in ("users", "profiles", "conversation_state"):
-            async with db.execute(f"SELECT count(*) FROM {table}") as cursor:
-                assert (await cursor.fetchone())[0] == 0
+        async with storage.unit() as unit:
+            await unit.people.save("telegram", "42", session, FIELDS, NOW)
+        async with storage.unit() as unit:
+            loaded, snapshot = await unit.people.load("telegram", "42", FIELDS)  # type: ignore[misc]
+            assert loaded == session
+            assert not snapshot.differs(loaded)
+            session.profile.place = "helmstedt"
+            session.stack = []
+            assert snapshot.differs(session)
+            await unit.people.save("telegram", "42", session, FIELDS, NOW, snapshot)
+        async with storage.unit() as unit:
+            assert (await unit.people.load("telegram", "42", FIELDS))[0] == session  # type: ignore[index]
+            assert await unit.people.load("telegram", "43", FIELDS) is None
+            assert await unit.people.erase("telegram", "42") is True
+            assert await unit.people.load("telegram", "42", FIELDS) is None
+        async with storage.transaction(write=False) as tx:
+            for table in ("users", "profiles", "conversation_state", "offer_marks"):
+                assert (await tx.fetchone(f"SELECT count(*) FROM {table}"))[0] == 0, table
     finally:
-        await db.close()
+        await storage.close()
 
 
 async def test_a_session_without_consent_is_never_stored(db_path: Path) -> None:
-    db = await connect(db_path)
+    storage = await SqliteStorage.open(db_path)
     try:
         with pytest.raises(ValueError, match="consent"):
-            await PeopleRepository(db).save("telegram", "1", Session(language="de"), NOW)
+            async with storage.unit() as unit:
+                await unit.people.save("telegram", "1", Session(language="de"), FIELDS, NOW)
     finally:
-        await db.close()
+        await storage.close()
+
+
+async def test_a_failing_unit_of_work_changes_nothing(db_path: Path) -> None:
+    storage = await SqliteStorage.open(db_path)
+    session = Session(language="de", consented=True, profile=Profile(age=20))
+    try:
+        with pytest.raises(RuntimeError):
+            async with storage.unit() as unit:
+                await unit.people.save("telegram", "1", session, FIELDS, NOW)
+                raise RuntimeError("the input failed half-way")
+        async with storage.unit(write=False) as unit:
+            assert await unit.people.load("telegram", "1", FIELDS) is None
+    finally:
+        await storage.close()
+
+
+async def test_a_profile_field_without_a_column_is_named(db_path: Path) -> None:
+    storage = await SqliteStorage.open(db_path)
+    try:
+        async with storage.unit(write=False) as unit:
+            missing = await unit.people.missing_profile_columns({**FIELDS, "shoe_size": "int"})
+        assert missing == ["shoe_size"]
+    finally:
+        await storage.close()
 
 
 async def test_group_notice_is_given_once(db_path: Path) -> None:
-    db = await connect(db_path)
+    storage = await SqliteStorage.open(db_path)
     try:
-        chats = ChatRepository(db)
-        assert await chats.first_notice("-100", NOW) is True
-        assert await chats.first_notice("-100", NOW) is False
-        assert await chats.first_notice("-200", NOW) is True
+        async with storage.unit() as unit:
+            assert await unit.chats.first_notice("-100", NOW) is True
+            assert await unit.chats.first_notice("-100", NOW) is False
+            assert await unit.chats.first_notice("-200", NOW) is True
     finally:
-        await db.close()
+        await storage.close()

@@ -6,104 +6,25 @@ Scripted users press buttons and type; the fake server validates every request l
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
-from bot.channels.telegram import DELIVERY, SERVICE, build_application
-from bot.config import Config
+from bot.channels.telegram import DELIVERY, SERVICE
+from bot.content import Content
 from bot.core.bidi import FSI, PDI
-from bot.service import Content, LotseService
-from bot.storage.database import connect
+from bot.service import LotseService
 from tests.conftest import NOW
 from tests.support.clock import Clock
+from tests.support.db import dump, outcomes
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.telegram import User, asks, no_rejected_requests, running_bot, shows_offers
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 ELIGIBLE_FOR_AMIRA = {"T-HE-1", "T-HE-3", "T-HE-4", "T-HE-5", "T-KR-2"}
-
-
-@pytest.fixture
-def api() -> AsyncIterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
-        yield server
-
-
-@asynccontextmanager
-async def running_bot(
-    api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW
-) -> AsyncIterator[Application]:
-    service = LotseService(await connect(db_path), content, clock=clock)
-    config = Config(telegram_token=api.token, api_base_url=api.base_url, database=db_path)
-    application = build_application(config, service)
-    try:
-        async with application:
-            # run_polling() calls post_init between initialize() and start(); so do we.
-            assert application.post_init is not None
-            await application.post_init(application)
-            await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
-            try:
-                yield application
-            finally:
-                await application.updater.stop()
-                await application.stop()
-                # run_polling() calls post_stop here (it stops the sender), then shutdown,
-                # then post_shutdown.
-                assert application.post_stop is not None
-                await application.post_stop(application)
-    finally:
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
-        await service.close()
-
-
-class User:
-    """One scripted Telegram user; each action waits until the bot's answer is there."""
-
-    def __init__(self, api: FakeBotAPI, user_id: int, language_code: str | None = None) -> None:
-        self.api, self.id, self.language_code = api, user_id, language_code
-
-    def last(self) -> dict:
-        messages = self.api.sent_messages(self.id)
-        return messages[-1] if messages else {"text": "", "buttons": [], "raw_text": ""}
-
-    async def _after(self, act: Callable[[], int], expect: Callable[[dict], bool]) -> dict:
-        before = len(self.api.sent_messages(self.id))
-        act()
-
-        def answered() -> dict | None:
-            # The newest of the new messages that shows what we wait for (a reply may be a
-            # note followed by the question again).
-            new = self.api.sent_messages(self.id)[before:]
-            return next((m for m in reversed(new) if expect(m)), None)
-
-        return await self.api.wait_for(answered, timeout=10)
-
-    async def send(self, text: str, expect: Callable[[dict], bool] = lambda m: True) -> dict:
-        return await self._after(
-            lambda: self.api.send_message(self.id, text, language_code=self.language_code), expect
-        )
-
-    async def press(self, data: str, expect: Callable[[dict], bool] = lambda m: True) -> dict:
-        return await self._after(lambda: self.api.press_button(self.id, data), expect)
-
-
-def asks(step: str) -> Callable[[dict], bool]:
-    return lambda m: any(b.startswith((f"s:{step}:", f"t:{step}:")) for b in m["buttons"])
-
-
-def shows_offers(m: dict) -> bool:
-    return any(b.startswith("o:") for b in m["buttons"])
-
-
-def no_rejected_requests(api: FakeBotAPI) -> list:
-    return [e for e in api.errors if "not modified" not in e[1]]
 
 
 async def test_arabic_user_from_start_to_exactly_the_eligible_offers(
@@ -112,24 +33,24 @@ async def test_arabic_user_from_start_to_exactly_the_eligible_offers(
     amira = User(api, 501, language_code="ar")
     async with running_bot(api, content, db_path):
         first = await amira.send("/start", asks("language"))
-        assert first["buttons"][0] == "s:language:ar"  # Telegram's language is suggested first
-        consent = await amira.press("s:language:ar", asks("consent"))
+        assert first["buttons"][0] == "fl:a:language:ar"  # Telegram's language is suggested first
+        consent = await amira.press("fl:a:language:ar", asks("consent"))
         assert ARABIC.search(consent["text"]) and "/privacy" in consent["text"]
-        await amira.press("s:consent:agree", lambda m: ARABIC.search(m["text"]) is not None)
+        await amira.press("fl:a:consent:agree", lambda m: ARABIC.search(m["text"]) is not None)
         await amira.send("١٧", asks("residence_status"))  # Arabic-Indic digits
         status = amira.last()["text"]
         assert "Aufenthaltsgestattung" in status and "Duldung" in status
-        await amira.press("s:residence_status:gestattung", asks("german_level"))
-        await amira.press("s:german_level:A1", lambda m: "📎" in m["text"])
+        await amira.press("fl:a:residence_status:gestattung", asks("german_level"))
+        await amira.press("fl:a:german_level:A1", lambda m: "📎" in m["text"])
         await amira.send("هلمشتيت", lambda m: True)  # not a place name we know in Arabic
         await amira.send("Helmstet", asks("place"))  # a typo, matched with rapidfuzz
-        assert "s:place:helmstedt" in amira.last()["buttons"]
-        await amira.press("s:place:helmstedt", asks("interests"))
-        ticked = await amira.press("t:interests:german_course", asks("interests"))
+        assert "fl:a:place:helmstedt" in amira.last()["buttons"]
+        await amira.press("fl:a:place:helmstedt", asks("interests"))
+        ticked = await amira.press("fl:t:interests:german_course", asks("interests"))
         assert ticked["edited"]  # ticking edits the message instead of sending a new one
-        offers = await amira.press("d:interests", shows_offers)
+        offers = await amira.press("fl:d:interests", shows_offers)
 
-    shown = {b.removeprefix("o:") for b in offers["buttons"] if b.startswith("o:")}
+    shown = {b.split(":")[2] for b in offers["buttons"] if b.startswith("of:o:")}
     assert shown == ELIGIBLE_FOR_AMIRA
     # Right-to-left safety: German names and numbers are isolated inside the Arabic text.
     assert f"{FSI}Integrationskurs{PDI}" in offers["raw_text"]
@@ -145,20 +66,20 @@ async def test_restart_in_the_middle_continues_at_the_same_question(
     omar = User(api, 502, language_code="en")
     async with running_bot(api, content, db_path):
         await omar.send("/start", asks("language"))
-        await omar.press("s:language:en", asks("consent"))
-        await omar.press("s:consent:agree", lambda m: "How old" in m["text"])
+        await omar.press("fl:a:language:en", asks("consent"))
+        await omar.press("fl:a:consent:agree", lambda m: "How old" in m["text"])
         await omar.send("19", asks("residence_status"))
     # The bot process is gone; a new one starts on the same database.
     async with running_bot(api, content, db_path):
-        answer = await omar.press("s:residence_status:duldung", asks("german_level"))
+        answer = await omar.press("fl:a:residence_status:duldung", asks("german_level"))
         assert "How good is your German" in answer["text"]
-        await omar.press("s:german_level:A2", lambda m: "Where do you live" in m["text"])
+        await omar.press("fl:a:german_level:A2", lambda m: "Where do you live" in m["text"])
         await omar.send("38154", asks("place"))
-        await omar.press("s:place:koenigslutter", asks("interests"))
-        await omar.press("t:interests:sport", asks("interests"))
-        offers = await omar.press("d:interests", shows_offers)
-    assert "o:T-HE-4" in offers["buttons"]  # football in Königslutter, his interest, first
-    assert offers["buttons"][0] == "o:T-HE-4"
+        await omar.press("fl:a:place:koenigslutter", asks("interests"))
+        await omar.press("fl:t:interests:sport", asks("interests"))
+        offers = await omar.press("fl:d:interests", shows_offers)
+    assert "of:o:T-HE-4:1" in offers["buttons"]  # football in Königslutter, his interest, first
+    assert offers["buttons"][0] == "of:o:T-HE-4:1"
     assert no_rejected_requests(api) == []
 
 
@@ -168,28 +89,28 @@ async def test_offer_detail_and_privacy_erase(
     lena = User(api, 503, language_code="de")
     async with running_bot(api, content, db_path) as application:
         await lena.send("/start lang_de", asks("consent"))
-        await lena.press("s:consent:agree", lambda m: bool(m["text"]))
+        await lena.press("fl:a:consent:agree", lambda m: bool(m["text"]))
         await lena.send("2007", asks("residence_status"))
-        await lena.press("s:residence_status:protection_24", asks("german_level"))
-        await lena.press("s:german_level:B1", lambda m: bool(m["text"]))
+        await lena.press("fl:a:residence_status:protection_24", asks("german_level"))
+        await lena.press("fl:a:german_level:B1", lambda m: bool(m["text"]))
         await lena.send("Helmstedt", asks("place"))
-        await lena.press("s:place:helmstedt", asks("interests"))
-        await lena.press("t:interests:german_course", asks("interests"))
-        await lena.press("d:interests", shows_offers)
-        detail = await lena.press("o:T-HE-2", lambda m: "Berufssprachkurs" in m["text"])
+        await lena.press("fl:a:place:helmstedt", asks("interests"))
+        await lena.press("fl:t:interests:german_course", asks("interests"))
+        await lena.press("fl:d:interests", shows_offers)
+        detail = await lena.press("of:o:T-HE-2:1", lambda m: "Berufssprachkurs" in m["text"])
         assert "KVHS Helmstedt" in detail["text"]
-        saved = await lena.press("v:T-HE-2", lambda m: m["edited"])
+        saved = await lena.press("of:s:T-HE-2:1", lambda m: m["edited"])
         assert saved["message_id"] == detail["message_id"]  # the detail is edited in place
         assert api.callback_answers[-1].get("text")  # "Saved" shown as a pop-up
-        search = await lena.send("Deutschkurs", lambda m: "o:T-HE-2" in m["buttons"])
+        search = await lena.send("Deutschkurs", lambda m: "of:o:T-HE-2:1" in m["buttons"])
         assert "Deutschkurs" in search["text"]
-        await lena.send("/privacy", lambda m: "x:ask" in m["buttons"])
-        await lena.press("x:ask", lambda m: "x:yes" in m["buttons"])
-        await lena.press("x:yes", lambda m: not m["buttons"])
+        await lena.send("/privacy", lambda m: "pr:x:ask" in m["buttons"])
+        await lena.press("pr:x:ask", lambda m: "pr:x:yes" in m["buttons"])
+        await lena.press("pr:x:yes", lambda m: not m["buttons"])
         service: LotseService = application.bot_data["service"]
         assert await service.session("telegram", "503") is None
-        dump = "\n".join([line async for line in service.db.iterdump()])
-        assert "503" not in dump.replace("PRAGMA", "")
+        stored_rows = await dump(service)
+        assert "503" not in stored_rows.replace("PRAGMA", "")
     assert no_rejected_requests(api) == []
 
 
@@ -198,7 +119,17 @@ async def test_commands_are_set_in_every_shipped_language(
 ) -> None:
     async with running_bot(api, content, db_path):
         pass
-    names = ["start", "offers", "events", "saved", "profile", "language", "privacy", "help"]
+    names = [
+        "start",
+        "offers",
+        "events",
+        "saved",
+        "profile",
+        "language",
+        "privacy",
+        "feedback",
+        "help",
+    ]
     assert [c["command"] for c in api.commands()] == names
     arabic = api.commands("ar")
     assert [c["command"] for c in arabic] == names
@@ -226,13 +157,16 @@ async def test_groups_are_told_once_and_stickers_get_a_polite_answer(
 async def test_a_blocked_user_does_not_stop_the_bot(
     api: FakeBotAPI, content: Content, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
     async with running_bot(api, content, db_path):
         api.block_user(700)
         api.send_message(700, "/start")
         other = User(api, 701, language_code="en")
         await other.send("/start", asks("language"))
-        await api.wait_for(lambda: any("update failed" in r.message for r in caplog.records))
+        await api.wait_for(lambda: any("blocked the bot" in r.message for r in caplog.records))
     assert any(e[1].startswith("Forbidden") for e in api.errors)
+    # Blocking is expected: one INFO line, no error and no traceback.
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     # No message text of the person reaches the log.
     assert not any("/start" in r.getMessage() for r in caplog.records)
 
@@ -250,35 +184,35 @@ async def test_every_language_on_the_bundled_catalogue_passes_telegram_checks(
     user = User(api, 900, language_code=language.split("_")[0])
     async with running_bot(api, content, db_path):
         await user.send(f"/start lang_{language}", asks("consent"))
-        await user.press("s:consent:agree", lambda m: bool(m["text"]))
+        await user.press("fl:a:consent:agree", lambda m: bool(m["text"]))
         await user.send("19", asks("residence_status"))
-        await user.press("s:residence_status:unknown", asks("german_level"))
-        await user.press("s:german_level:unknown", lambda m: bool(m["text"]))
+        await user.press("fl:a:residence_status:unknown", asks("german_level"))
+        await user.press("fl:a:german_level:unknown", lambda m: bool(m["text"]))
         await user.send("Krefeld", asks("place"))
-        await user.press("s:place:krefeld", asks("interests"))
+        await user.press("fl:a:place:krefeld", asks("interests"))
         for interest in ("vocational_training", "german_course", "sport"):
-            await user.press(f"t:interests:{interest}", asks("interests"))
-        offers = await user.press("d:interests", shows_offers)
-        first = next(b for b in offers["buttons"] if b.startswith("o:"))
-        await user.press(first, lambda m: "v:" + first[2:] in m["buttons"])
-        await user.press("p:2", shows_offers)
+            await user.press(f"fl:t:interests:{interest}", asks("interests"))
+        offers = await user.press("fl:d:interests", shows_offers)
+        first = next(b for b in offers["buttons"] if b.startswith("of:o:"))
+        await user.press(first, lambda m: "of:s:" + first[5:] in m["buttons"])
+        await user.press("of:p:2", shows_offers)
         await user.send("Ausbildung Kfz", lambda m: bool(m["text"]))
-        await user.send("/privacy", lambda m: "x:ask" in m["buttons"])
+        await user.send("/privacy", lambda m: "pr:x:ask" in m["buttons"])
         await user.send("/help", lambda m: "/start" in m["text"])
     assert no_rejected_requests(api) == []
 
 
 async def onboard_in_helmstedt(user: User) -> None:
     await user.send("/start", asks("language"))
-    await user.press("s:language:en", asks("consent"))
-    await user.press("s:consent:agree", lambda m: "How old" in m["text"])
+    await user.press("fl:a:language:en", asks("consent"))
+    await user.press("fl:a:consent:agree", lambda m: "How old" in m["text"])
     await user.send("17", asks("residence_status"))
-    await user.press("s:residence_status:duldung", asks("german_level"))
-    await user.press("s:german_level:A2", lambda m: "Where do you live" in m["text"])
+    await user.press("fl:a:residence_status:duldung", asks("german_level"))
+    await user.press("fl:a:german_level:A2", lambda m: "Where do you live" in m["text"])
     await user.send("Helmstedt", asks("place"))
-    await user.press("s:place:helmstedt", asks("interests"))
-    await user.press("t:interests:german_course", asks("interests"))
-    await user.press("d:interests", shows_offers)
+    await user.press("fl:a:place:helmstedt", asks("interests"))
+    await user.press("fl:t:interests:german_course", asks("interests"))
+    await user.press("fl:d:interests", shows_offers)
 
 
 async def test_events_reminders_and_did_you_go_through_telegram(
@@ -290,12 +224,12 @@ async def test_events_reminders_and_did_you_go_through_telegram(
     async with running_bot(api, content, db_path, clock) as application:
         for user in (lina, karim):
             await onboard_in_helmstedt(user)
-            await user.send("/events", lambda m: "w:EV-T-1" in m["buttons"])
-            await user.press("w:EV-T-1", lambda m: "r:EV-T-1" in m["buttons"])
-            subscribed = await user.press("r:EV-T-1", lambda m: "u:EV-T-1" in m["buttons"])
+            await user.send("/events", lambda m: "ev:o:EV-T-1" in m["buttons"])
+            await user.press("ev:o:EV-T-1", lambda m: "ev:r:EV-T-1" in m["buttons"])
+            subscribed = await user.press("ev:r:EV-T-1", lambda m: "ev:u:EV-T-1" in m["buttons"])
             assert subscribed["edited"]  # the detail changes in place
         assert "I will remind you" in api.callback_answers[-1].get("text", "")
-        document = await lina.press("c:EV-T-1", lambda m: m["method"] == "sendDocument")
+        document = await lina.press("ev:c:EV-T-1", lambda m: m["method"] == "sendDocument")
         assert document["document"]["file_name"] == "ev-t-1.ics"
         assert b"DTSTART:20261203T170000Z" in document["document"]["content"]
 
@@ -306,9 +240,9 @@ async def test_events_reminders_and_did_you_go_through_telegram(
         await delivery.waker.run()
         reminder = lina.last()
         assert reminder["text"].startswith("🔔 Reminder: Information evening")
-        assert reminder["buttons"] == ["w:EV-T-1", "u:EV-T-1"]
+        assert reminder["buttons"] == ["ev:o:EV-T-1", "ev:u:EV-T-1"]
         service = application.bot_data[SERVICE]
-        assert await service.outbox.counts() == {"sent": 1, "blocked": 3, "pending": 2}
+        assert await service.queue.counts() == {"sent": 1, "blocked": 3, "pending": 2}
         refused = len(api.errors)
         clock.now = start - timedelta(hours=2)
         await delivery.waker.run()  # the blocked person is skipped: no new refusal
@@ -317,10 +251,11 @@ async def test_events_reminders_and_did_you_go_through_telegram(
 
         clock.now = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
         await delivery.waker.run()
-        assert lina.last()["buttons"] == ["g:EV-T-1:yes", "g:EV-T-1:no", "g:EV-T-1:cancelled"]
-        thanks = await lina.press("g:EV-T-1:yes", lambda m: "counted" in m["text"])
+        answers = ["ev:g:EV-T-1:yes", "ev:g:EV-T-1:no", "ev:g:EV-T-1:cancelled"]
+        assert lina.last()["buttons"] == answers
+        thanks = await lina.press("ev:g:EV-T-1:yes", lambda m: "counted" in m["text"])
         assert thanks["edited"] and thanks["buttons"] == []
-        assert await service.events.outcomes() == {"EV-T-1": {"yes": 1}}
+        assert await outcomes(service) == {"EV-T-1": {"yes": 1}}
     reminders = [m for m in api.sent_messages(lina.id) if m["text"].startswith("🔔 Reminder")]
     assert len(reminders) == 2
     assert no_rejected_requests(api) == [e for e in api.errors if e[1].startswith("Forbidden")]

@@ -2,7 +2,8 @@
 
 No decisions here: every update becomes one `Input` for `LotseService.handle`, every `Reply`
 one sendMessage (or an edit of the tapped message). All handlers are registered in
-`register_handlers`.
+`register_handlers`. Updates are processed concurrently; the service keeps each person's
+inputs and replies in order.
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
 
 from bot.config import Config
-from bot.core.dialogue_io import Input, Reply
+from bot.core.access import NOBODY
+from bot.core.dialogue_io import Input, Reply, Upload
 from bot.core.text import esc
 from bot.delivery import Delivery
 from bot.outbox import Outcome
@@ -44,12 +48,18 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SERVICE = "service"
 DELIVERY = "delivery"
-COMMANDS = ("start", "offers", "events", "saved", "profile", "language", "privacy", "help")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Larger documents are refused without downloading them (Telegram lets bots fetch 20 MB).
+DOWNLOAD_MAX = 5 * 1024 * 1024
+CONCURRENT_UPDATES = 64
 
 
-def service_of(context: ContextTypes.DEFAULT_TYPE) -> LotseService:
-    return context.application.bot_data[SERVICE]
+class LotseContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """The handler context, with the service on it."""
+
+    @property
+    def service(self) -> LotseService:
+        return self.application.bot_data[SERVICE]
 
 
 def build_application(config: Config, service: LotseService | None = None) -> Application:
@@ -77,6 +87,8 @@ def build_application(config: Config, service: LotseService | None = None) -> Ap
     builder = (
         ApplicationBuilder()
         .token(config.require_token())
+        .context_types(ContextTypes(context=LotseContext))
+        .concurrent_updates(CONCURRENT_UPDATES)
         .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(post_init)
         .post_stop(post_stop)
@@ -98,17 +110,20 @@ def register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(private & filters.COMMAND, on_command))
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(MessageHandler(private & filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(private & filters.Document.ALL, on_document))
     application.add_handler(MessageHandler(private, on_other))
     application.add_handler(MessageHandler(~filters.ChatType.PRIVATE, on_group))
     application.add_error_handler(on_error)
 
 
 async def set_commands(application: Application) -> None:
-    """The command menu in every shipped language Telegram can address (two-letter codes)."""
+    """The command menu in every shipped language Telegram can address (two-letter codes): the
+    commands of the command table that everyone may use."""
     service: LotseService = application.bot_data[SERVICE]
-    for language in service.world.languages:
-        t = service.world.translator(language.code)
-        commands = [BotCommand(name, t.gettext(COMMAND_HELP[name])) for name in COMMANDS]
+    world = service.world
+    for language in world.languages:
+        t = world.translator(language.code)
+        commands = [BotCommand(c.name, c.describe(t)) for c in world.tables.menu(NOBODY)]
         code = language.code
         if len(code) == 2:
             await application.bot.set_my_commands(commands, language_code=code)
@@ -116,50 +131,53 @@ async def set_commands(application: Application) -> None:
             await application.bot.set_my_commands(commands)
 
 
-# Short descriptions for the command menu; the texts also appear in /help.
-COMMAND_HELP = {
-    "start": "start again from the beginning",
-    "offers": "show the offers that fit you",
-    "saved": "your saved offers",
-    "events": "events near you, with reminders",
-    "profile": "see and change your answers",
-    "language": "change the language",
-    "privacy": "see what I save, delete everything",
-    "help": "this help",
-}
-
-
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, event: Input) -> None:
-    user = update.effective_user
-    chat = update.effective_chat
+async def _answer(update: Update, context: LotseContext, event: Input) -> None:
+    user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    replies = await service_of(context).handle(CHANNEL, str(user.id), event, user.language_code)
-    await send_replies(update, context, chat.id, replies)
+
+    async def deliver(replies: list[Reply]) -> None:
+        await send_replies(update, context, chat.id, replies)
+
+    await context.service.handle(CHANNEL, str(user.id), event, user.language_code, deliver)
 
 
 async def send_replies(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]
+    update: Update, context: LotseContext, chat_id: int, replies: list[Reply]
 ) -> None:
     query = update.callback_query
-    notice = next((r.notice for r in replies if r.notice), "")
     if query is not None:
+        notice = next((r.notice for r in replies if r.notice), "")
+        await answer_query(query, notice)
+    try:
+        for reply in replies:
+            editable = query is not None and query.message is not None
+            if reply.replace and reply.attachment is None and editable:
+                try:
+                    await query.edit_message_text(  # type: ignore[union-attr]
+                        reply.html,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(reply),
+                        link_preview_options=NO_PREVIEW,
+                    )
+                    continue
+                except BadRequest as exc:
+                    # "message is not modified" or too old to edit: send it as a new message.
+                    log.debug("edit failed, sending instead: %s", exc)
+            await send_reply(context.bot, chat_id, reply)
+    except Forbidden:
+        # The person blocked the bot while we answered: expected, not an error.
+        log.info("a person blocked the bot; marked, nothing more is sent to them")
+        await context.service.mark_blocked(CHANNEL, str(chat_id))
+
+
+async def answer_query(query, notice: str = "") -> None:
+    """Stop the button's spinner. Telegram refuses late answers ("query is too old"); that must
+    never keep the reply from the person."""
+    try:
         await query.answer(notice[:200] or None)
-    for reply in replies:
-        editable = query is not None and query.message is not None
-        if reply.replace and reply.attachment is None and editable:
-            try:
-                await query.edit_message_text(
-                    reply.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply),
-                    link_preview_options=NO_PREVIEW,
-                )
-                continue
-            except BadRequest as exc:
-                # "message is not modified" or too old to edit: send it as a new message.
-                log.debug("edit failed, sending instead: %s", exc)
-        await send_reply(context.bot, chat_id, reply)
+    except TelegramError as exc:
+        log.info("could not answer a button tap: %s", exc)
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
@@ -213,19 +231,19 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_command(update: Update, context: LotseContext) -> None:
     text = update.effective_message.text or "" if update.effective_message else ""
     name, _, argument = text[1:].partition(" ")
     name = name.split("@", 1)[0].lower()
     await _answer(update, context, Input("command", name, argument.strip()))
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: LotseContext) -> None:
     message = update.effective_message
     await _answer(update, context, Input("text", message.text if message else ""))
 
 
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_location(update: Update, context: LotseContext) -> None:
     message = update.effective_message
     location = message.location if message else None
     if location is None:
@@ -234,40 +252,54 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _answer(update, context, event)
 
 
-async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_document(update: Update, context: LotseContext) -> None:
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None or (document.file_size or 0) > DOWNLOAD_MAX:
+        await _answer(update, context, Input("file", upload=Upload("", "", b"")))
+        return
+    file = await document.get_file()
+    content = bytes(await file.download_as_bytearray())
+    upload = Upload(document.file_name or "upload", document.mime_type or "", content)
+    await _answer(update, context, Input("file", upload=upload))
+
+
+async def on_other(update: Update, context: LotseContext) -> None:
     await _answer(update, context, Input("unsupported"))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: LotseContext) -> None:
     query = update.callback_query
     if query is None:
         return
     message = query.message
-    if message is not None and message.chat.type != ChatType.PRIVATE:
-        await query.answer()
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        # A button on an inline or group message: nothing to answer here but the tap itself.
+        await answer_query(query)
         return
     await _answer(update, context, Input("button", query.data or ""))
 
 
-async def on_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group(update: Update, context: LotseContext) -> None:
     chat = update.effective_chat
-    if chat is None or not await service_of(context).first_group_notice(str(chat.id)):
+    if chat is None or not await context.service.first_group_notice(str(chat.id)):
         return
     user = update.effective_user
-    t = service_of(context).translator_for(user.language_code if user else None)
+    t = context.service.translator_for(user.language_code if user else None)
     text = t.gettext(
         "I only work in private chats, to protect your data. Please write to me directly: @{bot}"
     ).format(bot=context.bot.username)
     await context.bot.send_message(chat.id, esc(text), parse_mode=ParseMode.HTML)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: LotseContext) -> None:
     """Log the failure with its traceback; tell the person something went wrong, nothing more."""
+    if isinstance(context.error, Forbidden):
+        log.info("a person blocked the bot")
+        return
     log.error("update failed", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if isinstance(context.error, Forbidden):
-        return  # the person blocked the bot; nobody to tell
     service = context.application.bot_data.get(SERVICE)
     if service is None:
         return  # failed before start-up finished; the log says why
@@ -276,10 +308,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_query(update.callback_query)
         await context.bot.send_message(update.effective_chat.id, esc(text))
     except TelegramError:
-        log.warning("could not tell the user about the failure", exc_info=True)
+        log.warning("could not tell the person about the failure", exc_info=True)
 
 
 def run_polling(config: Config) -> None:

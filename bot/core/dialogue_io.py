@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-InputKind = Literal["command", "text", "button", "location", "unsupported"]
+from bot.core.effects import Effect
+
+InputKind = Literal["command", "text", "button", "location", "file", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document someone sent: its name, type and bytes (the channel downloaded it)."""
+
+    name: str
+    mime_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
 class Input:
-    """One thing a person did: typed, tapped, shared a location or sent something else."""
+    """One thing a person did: typed, tapped, shared a location, sent a file or something else."""
 
     kind: InputKind
     value: str = ""
@@ -18,6 +29,7 @@ class Input:
     argument: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    upload: Upload | None = None
 
 
 @dataclass(frozen=True)
@@ -50,12 +62,8 @@ class Reply:
 @dataclass
 class Outcome:
     replies: list[Reply] = field(default_factory=list)
-    # Side effects the service carries out after the reply is computed.
-    erase: bool = False
-    # A search that found nothing fitting, counted per district (never per person).
-    search_miss: str = ""
-    # Event subscriptions to store or remove (event ids); the service plans the reminders.
-    subscribe: list[str] = field(default_factory=list)
-    unsubscribe: list[str] = field(default_factory=list)
-    # An answer to "Did you go?": (event id, "yes" | "no" | "cancelled"), counted without names.
-    went: tuple[str, str] | None = None
+    # What else the input changes, carried out in the transaction that saves the session.
+    effects: list[Effect] = field(default_factory=list)
+
+    def of(self, kind: type) -> list[Any]:
+        return [e for e in self.effects if isinstance(e, kind)]

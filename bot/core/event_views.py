@@ -8,9 +8,10 @@ from bot.core import callback
 from bot.core.dialogue_io import Attachment, Button, Reply
 from bot.core.events import Event, EventChoice
 from bot.core.ics import calendar_file
-from bot.core.offer_views import OSM, number, short
+from bot.core.offer_views import OSM
 from bot.core.profile import Session
 from bot.core.text import Translator, bold, esc, html_format, ltr
+from bot.core.views import number, short, show_offers_button
 from bot.core.world import World
 
 FITTING_SHOWN = 8
@@ -77,7 +78,7 @@ def event_list(t: Translator, world: World, session: Session, choice: EventChoic
                     "There are no upcoming events near you right now. Look again in a few days."
                 )
             ),
-            ((Button(t.gettext("Show my offers"), callback.encode("p", "1")),),),
+            ((show_offers_button(t),),),
         )
     lines: list[str] = []
     rows: list[tuple[Button, ...]] = []
@@ -102,7 +103,9 @@ def event_list(t: Translator, world: World, session: Session, choice: EventChoic
                 entry.append(status)
             lines.append("\n".join(entry))
             title = _short_title(t, event)
-            rows.append((Button(short(f"{label}. {title}"), callback.encode("w", event.id)),))
+            rows.append(
+                (Button(short(f"{label}. {title}"), callback.encode("ev", "o", event.id)),)
+            )
     if not fitting:
         lines.insert(0, esc(t.gettext("No event matches your interests right now.")))
     lines.append(esc(t.gettext("Tap an event to get a reminder or a calendar file.")))
@@ -139,14 +142,18 @@ def event_detail(
         )
     rows: list[tuple[Button, ...]] = []
     if event.id in session.subscribed:
-        rows.append((Button(t.gettext("🔕 Cancel reminder"), callback.encode("u", event.id)),))
+        rows.append(
+            (Button(t.gettext("🔕 Cancel reminder"), callback.encode("ev", "u", event.id)),)
+        )
     elif not event.cancelled:
-        rows.append((Button(t.gettext("🔔 Remind me"), callback.encode("r", event.id)),))
-    rows.append((Button(t.gettext("📅 Calendar file"), callback.encode("c", event.id)),))
+        rows.append((Button(t.gettext("🔔 Remind me"), callback.encode("ev", "r", event.id)),))
+    rows.append((Button(t.gettext("📅 Calendar file"), callback.encode("ev", "c", event.id)),))
     offer = world.catalogue.offers.get(event.offer)
     if offer is not None:
-        rows.append((Button(t.gettext("About the offer"), callback.encode("o", offer.id)),))
-    rows.append((Button(t.gettext("‹ All events"), callback.encode("l", "1")),))
+        rows.append(
+            (Button(t.gettext("About the offer"), callback.encode("of", "o", offer.id, "1")),)
+        )
+    rows.append((Button(t.gettext("‹ All events"), callback.encode("ev", "l", "1")),))
     return Reply("\n\n".join(lines), tuple(rows), replace=replace, notice=notice)
 
 
@@ -171,8 +178,8 @@ def reminder(t: Translator, event: Event) -> Reply:
     return Reply(
         "\n\n".join(lines),
         (
-            (Button(t.gettext("Details"), callback.encode("w", event.id)),),
-            (Button(t.gettext("🔕 Cancel reminder"), callback.encode("u", event.id)),),
+            (Button(t.gettext("Details"), callback.encode("ev", "o", event.id)),),
+            (Button(t.gettext("🔕 Cancel reminder"), callback.encode("ev", "u", event.id)),),
         ),
     )
 
@@ -186,7 +193,7 @@ def change(t: Translator, event: Event) -> Reply:
     lines = [head, bold(event_title(t, event)), "\n".join(_facts(t, event))]
     return Reply(
         "\n\n".join(lines),
-        ((Button(t.gettext("Details"), callback.encode("w", event.id)),),),
+        ((Button(t.gettext("Details"), callback.encode("ev", "o", event.id)),),),
     )
 
 
@@ -197,7 +204,7 @@ def follow_up(t: Translator, event: Event) -> Reply:
     return Reply(
         text,
         tuple(
-            (Button(label, callback.encode("g", event.id, answer)),)
+            (Button(label, callback.encode("ev", "g", event.id, answer)),)
             for label, answer in zip(labels, ANSWERS, strict=True)
         ),
     )

@@ -1,32 +1,53 @@
-"""Conversations as data: load and check a flow from `conversations/*.toml`."""
+"""Conversations as data: the shape of a flow from `conversations/*.toml`, checked on load.
+
+A flow declares the fields it fills and their types (like Rasa's slots): the onboarding fills
+the profile, a wizard fills its own draft. Steps name an answer kind, a field, the next step
+(or one per answer value), and optionally a validator, an `after` hook, an `edit` label (the
+"Change ..." button of /profile) and `optional` (a "Skip" button). Every problem of a file is
+reported at once, as `file: where: problem`.
+"""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from bot.core.keys import GERMAN_LEVELS, INTERESTS, LEVEL_UNKNOWN, STATUS_UNKNOWN, STATUSES
-from bot.core.validators import VALIDATORS
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
+from typing import Protocol
 
 END = "end"
-KINDS = frozenset({"language", "consent", "number", "choice", "multi", "place"})
-_STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 _VALUE = re.compile(r"^[A-Za-z0-9_]{1,24}$")
-
-# Which answers a step may save, and the values a choice for each may offer.
-SAVE_FIELDS: dict[str, frozenset[str] | None] = {
-    "age": None,
-    "status": frozenset((*STATUSES, STATUS_UNKNOWN)),
-    "german_level": frozenset((*GERMAN_LEVELS, LEVEL_UNKNOWN)),
-    "place": None,
-    "interests": frozenset(INTERESTS),
-}
+FIELD_TYPES = frozenset(
+    {"int", "key", "keys", "place", "text", "date", "datetime", "file", "location"}
+)
+TARGETS = frozenset({"profile", "draft", "none"})
 
 
 class FlowError(ValueError):
-    """A broken conversation file; the message names the file, the step and the field."""
+    """A broken conversation file; one line per problem, naming the file, step and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class KindSpec(Protocol):
+    value_type: str | None  # the field type it fills; None: it acts on the session itself
+    needs_options: bool
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a flow file may name: answer kinds, validators, hooks, result handlers, roles, and
+    the values a choice may offer for a known field (status keys, German levels, ...)."""
+
+    kinds: Mapping[str, KindSpec]
+    validators: frozenset[str]
+    hooks: frozenset[str]
+    results: frozenset[str]
+    roles: frozenset[str]
+    field_values: Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -41,13 +62,17 @@ class Step:
     id: str
     kind: str
     prompt: str  # msgid
-    help: str = ""  # msgid: the re-ask text after an answer that does not fit
+    help: str = ""  # msgid: the short line after an answer that does not fit
     options: tuple[Option, ...] = ()
     validator: str = ""
-    save: str = ""
+    field: str = ""
     # Either one next step for every answer, or a step per answer value (branching).
     next: str = END
-    next_by_value: dict[str, str] = field(default_factory=dict)
+    next_by_value: dict[str, str] = default(default_factory=dict)
+    label: str = ""  # msgid: the answer's name in /profile and /privacy ("Age")
+    edit: str = ""  # msgid of the /profile button that changes this answer
+    after: str = ""  # a hook run after the answer is saved
+    optional: bool = False  # offers a "Skip" button; skipping leaves the field empty
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -64,6 +89,13 @@ class Flow:
     id: str
     start: str
     steps: dict[str, Step]
+    fields: dict[str, str] = default(default_factory=dict)  # name -> type
+    fills: str = "none"  # "profile", "draft" or "none"
+    command: str = ""  # a /command that starts this flow
+    help: str = ""  # msgid: the command's line in /help and the command menu
+    roles: frozenset[str] = frozenset({"person"})
+    on_done: str = ""  # the result handler that gets the answers when the flow ends
+    order: int = 100  # the command's place in /help and the menu
     source: str = ""
 
     def step(self, step_id: str) -> Step:
@@ -73,8 +105,12 @@ class Flow:
         """The gettext context of a step's texts, e.g. `onboarding.age`."""
         return f"{self.id}.{step.id}"
 
-    def step_saving(self, save: str) -> Step | None:
-        return next((s for s in self.steps.values() if s.save == save), None)
+    def step_saving(self, name: str) -> Step | None:
+        return next((s for s in self.steps.values() if s.field == name), None)
+
+    def required_fields(self) -> tuple[str, ...]:
+        """The fields a finished flow has: those of steps that are not optional."""
+        return tuple(s.field for s in self.steps.values() if s.field and not s.optional)
 
     def to_mermaid(self) -> str:
         lines = ["flowchart TD"]
@@ -93,114 +129,201 @@ def _node(step_id: str) -> str:
     return "finish" if step_id == END else step_id
 
 
-def load_flow(path: Path) -> Flow:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise FlowError(f"{path}: {exc}") from exc
-    return parse_flow(raw, str(path))
+class _Problems:
+    def __init__(self, source: str) -> None:
+        self.source, self.lines = source, []
+
+    def add(self, where: str, problem: str) -> None:
+        self.lines.append(f"{self.source}: {where}: {problem}")
 
 
-def parse_flow(raw: dict, source: str) -> Flow:
-    def fail(where: str, problem: str) -> FlowError:
-        return FlowError(f"{source}: {where}: {problem}")
-
+def parse_flow(raw: dict, source: str, vocabulary: Vocabulary) -> Flow:
+    """A checked Flow from a parsed TOML table; FlowError lists every problem found."""
+    problems = _Problems(source)
     flow_id = raw.get("id")
-    if not isinstance(flow_id, str) or not _STEP_ID.match(flow_id):
-        raise fail("id", "must be a snake_case name")
+    if not isinstance(flow_id, str) or not _ID.match(flow_id):
+        problems.add("id", "must be a snake_case name")
+        flow_id = "?"
+    fills = raw.get("fills", "none")
+    if fills not in TARGETS:
+        problems.add("fills", f"must be one of {', '.join(sorted(TARGETS))}")
+    fields = _parse_fields(raw.get("fields", {}), problems)
+    command, help_text = raw.get("command", ""), raw.get("help", "")
+    if command and (not isinstance(command, str) or not re.fullmatch(r"[a-z0-9_]{1,32}", command)):
+        problems.add("command", "must be a command name like feedback")
+    if command and not (isinstance(help_text, str) and help_text.strip()):
+        problems.add("help", "a flow with a command needs a help text")
+    roles = raw.get("roles", ["person"])
+    if not isinstance(roles, list) or not roles or not set(roles) <= vocabulary.roles:
+        problems.add("roles", f"must be a list of {', '.join(sorted(vocabulary.roles))}")
+        roles = ["person"]
+    order = raw.get("order", 100)
+    if not isinstance(order, int):
+        problems.add("order", "must be a whole number")
+        order = 100
+    on_done = raw.get("on_done", "")
+    if on_done and on_done not in vocabulary.results:
+        problems.add("on_done", f"unknown result handler {on_done!r}")
+    if fills == "draft" and not on_done:
+        problems.add("on_done", "a flow that fills a draft needs a result handler")
     raw_steps = raw.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise fail("steps", "at least one [[steps]] table is needed")
+        problems.add("steps", "at least one [[steps]] table is needed")
+        raw_steps = []
     steps: dict[str, Step] = {}
     for index, item in enumerate(raw_steps, start=1):
-        step = _parse_step(item, lambda f, p, i=index: fail(f"steps[{i}] {f}", p))
+        step = _parse_step(item, f"steps[{index}]", fields, fills, vocabulary, problems)
+        if step is None:
+            continue
         if step.id in steps:
-            raise fail(f"steps[{index}] id", f"duplicate step id {step.id!r}")
+            problems.add(f"steps[{index}] id", f"duplicate step id {step.id!r}")
         steps[step.id] = step
-    start = raw.get("start", next(iter(steps)))
-    if start not in steps:
-        raise fail("start", f"unknown step {start!r}")
+    start = raw.get("start", next(iter(steps), ""))
+    if steps and start not in steps:
+        problems.add("start", f"unknown step {start!r}")
     for step in steps.values():
-        for target in step.successors():
+        for target in sorted(step.successors()):
             if target not in steps:
-                raise fail(f"step {step.id} next", f"unknown step {target!r}")
-    reachable: set[str] = set()
-    todo = [start]
-    while todo:
-        current = todo.pop()
-        if current not in reachable:
-            reachable.add(current)
-            todo.extend(steps[current].successors())
-    unreachable = [s for s in steps if s not in reachable]
-    if unreachable:
-        raise fail("steps", f"unreachable step(s): {', '.join(unreachable)}")
-    return Flow(id=flow_id, start=start, steps=steps, source=source)
+                problems.add(f"step {step.id} next", f"unknown step {target!r}")
+    if start in steps:
+        reachable: set[str] = set()
+        todo = [start]
+        while todo:
+            current = todo.pop()
+            if current in steps and current not in reachable:
+                reachable.add(current)
+                todo.extend(steps[current].successors())
+        unreachable = [s for s in steps if s not in reachable]
+        if unreachable:
+            problems.add("steps", f"unreachable step(s): {', '.join(unreachable)}")
+    for step in steps.values():
+        if step.edit and not step.label:
+            problems.add(f"step {step.id} label", "a step with an edit button needs a label")
+    unused = sorted(set(fields) - {s.field for s in steps.values()})
+    if unused:
+        problems.add("fields", f"declared but no step fills: {', '.join(unused)}")
+    if problems.lines:
+        raise FlowError(problems.lines)
+    return Flow(
+        id=flow_id, start=start, steps=steps, fields=fields, fills=fills, command=command,
+        help=help_text, roles=frozenset(roles), on_done=on_done, order=order, source=source,
+    )  # fmt: skip
 
 
-def _parse_step(item: object, fail) -> Step:
+def _parse_fields(raw: object, problems: _Problems) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        problems.add("fields", "must be a table of name = type")
+        return {}
+    fields = {}
+    for name, kind in raw.items():
+        if not _ID.match(str(name)):
+            problems.add(f"fields.{name}", "must be a snake_case name")
+        elif kind not in FIELD_TYPES:
+            problems.add(f"fields.{name}", f"type must be one of {', '.join(sorted(FIELD_TYPES))}")
+        else:
+            fields[str(name)] = str(kind)
+    return fields
+
+
+def _parse_step(
+    item: object,
+    where: str,
+    fields: dict[str, str],
+    fills: str,
+    vocabulary: Vocabulary,
+    problems: _Problems,
+) -> Step | None:
     if not isinstance(item, dict):
-        raise fail("", "must be a table")
+        problems.add(where, "must be a table")
+        return None
     step_id = item.get("id")
-    if not isinstance(step_id, str) or not _STEP_ID.match(step_id):
-        raise fail("id", "must be a snake_case name of at most 24 characters")
-
-    def sfail(field_name: str, problem: str) -> FlowError:
-        return fail(f"({step_id}) {field_name}", problem)
-
-    kind = item.get("kind")
-    if kind not in KINDS:
-        raise sfail("kind", f"must be one of {', '.join(sorted(KINDS))}")
+    if not isinstance(step_id, str) or not _ID.match(step_id):
+        problems.add(f"{where} id", "must be a snake_case name of at most 24 characters")
+        return None
+    here = f"{where} ({step_id})"
+    kind_name = item.get("kind")
+    kind = vocabulary.kinds.get(str(kind_name))
+    if kind is None:
+        problems.add(f"{here} kind", f"must be one of {', '.join(sorted(vocabulary.kinds))}")
     prompt = item.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
-        raise sfail("prompt", "a question text is needed")
-    help_text = item.get("help", "")
-    if not isinstance(help_text, str):
-        raise sfail("help", "must be text")
-    validator = item.get("validator", "")
-    if validator and validator not in VALIDATORS:
-        raise sfail("validator", f"unknown validator {validator!r}")
-    if kind == "number" and not validator:
-        raise sfail("validator", "a number step needs a validator")
-    save = item.get("save", "")
-    if save and save not in SAVE_FIELDS:
-        raise sfail("save", f"unknown answer field {save!r}")
-    if kind in {"number", "choice", "multi", "place"} and not save:
-        raise sfail("save", "this kind of step must save its answer")
-    options = []
-    for number, raw_option in enumerate(item.get("options", []), start=1):
-        if not isinstance(raw_option, dict):
-            raise sfail(f"options[{number}]", "must be a table")
-        value, label = raw_option.get("value"), raw_option.get("label")
-        if not isinstance(value, str) or not _VALUE.match(value):
-            raise sfail(f"options[{number}] value", "must be a short key")
-        if not isinstance(label, str) or not label.strip():
-            raise sfail(f"options[{number}] label", "a button text is needed")
-        allowed = SAVE_FIELDS.get(save)
-        if allowed is not None and value not in allowed:
-            raise sfail(f"options[{number}] value", f"{value!r} is not a known {save} key")
-        options.append(Option(value, label, str(raw_option.get("explain", ""))))
-    if kind in {"choice", "multi", "consent"} and not options:
-        raise sfail("options", "this kind of step needs options")
-    if len({o.value for o in options}) != len(options):
-        raise sfail("options", "option values must be unique")
+        problems.add(f"{here} prompt", "a question text is needed")
+    texts = {name: item.get(name, "") for name in ("help", "label", "edit", "after", "validator")}
+    for name, value in texts.items():
+        if not isinstance(value, str):
+            problems.add(f"{here} {name}", "must be text")
+    if texts["validator"] and texts["validator"] not in vocabulary.validators:
+        problems.add(f"{here} validator", f"unknown validator {texts['validator']!r}")
+    if texts["after"] and texts["after"] not in vocabulary.hooks:
+        problems.add(f"{here} after", f"unknown hook {texts['after']!r}")
+    field_name = item.get("field", "")
+    if kind is not None and kind.value_type is not None:
+        if not field_name:
+            problems.add(f"{here} field", "this kind of step must save its answer in a field")
+        elif field_name not in fields:
+            problems.add(f"{here} field", f"{field_name!r} is not declared in [fields]")
+        elif fields[field_name] != kind.value_type:
+            problems.add(
+                f"{here} field",
+                f"{field_name!r} is of type {fields[field_name]}, but a {kind_name} step "
+                f"gives {kind.value_type}",
+            )
+        if fills == "none":
+            problems.add(f"{here} field", "the flow fills nothing (set fills)")
+    elif kind is not None and field_name:
+        problems.add(f"{here} field", f"a {kind_name} step saves no field")
+    if kind_name == "number" and not texts["validator"]:
+        problems.add(f"{here} validator", "a number step needs a validator")
+    options = _parse_options(item.get("options", []), here, field_name, vocabulary, problems)
+    if kind is not None and kind.needs_options and not options:
+        problems.add(f"{here} options", "this kind of step needs options")
     raw_next = item.get("next", END)
     next_by_value: dict[str, str] = {}
     if isinstance(raw_next, dict):
         next_by_value = {str(k): str(v) for k, v in raw_next.items() if k != "default"}
         unknown = set(next_by_value) - {o.value for o in options}
         if unknown:
-            raise sfail("next", f"no option with value {', '.join(sorted(unknown))}")
+            problems.add(f"{here} next", f"no option with value {', '.join(sorted(unknown))}")
         raw_next = raw_next.get("default", END)
     if not isinstance(raw_next, str):
-        raise sfail("next", "must be a step id or a table of value = step id")
+        problems.add(f"{here} next", "must be a step id or a table of value = step id")
+    optional = item.get("optional", False)
+    if not isinstance(optional, bool):
+        problems.add(f"{here} optional", "must be true or false")
+    if not isinstance(raw_next, str) or not all(isinstance(v, str) for v in texts.values()):
+        return None  # too broken to check against the other steps
+    # Kept even with problems, so that the checks across steps report theirs too.
     return Step(
-        id=step_id,
-        kind=kind,
-        prompt=prompt,
-        help=help_text,
-        options=tuple(options),
-        validator=validator,
-        save=save,
-        next=raw_next,
-        next_by_value=next_by_value,
-    )
+        id=step_id, kind=str(kind_name), prompt=str(prompt or ""), help=texts["help"],
+        options=options, validator=texts["validator"], field=field_name, next=raw_next,
+        next_by_value=next_by_value, label=texts["label"], edit=texts["edit"],
+        after=texts["after"], optional=bool(optional),
+    )  # fmt: skip
+
+
+def _parse_options(
+    raw: object, here: str, field_name: str, vocabulary: Vocabulary, problems: _Problems
+) -> tuple[Option, ...]:
+    if not isinstance(raw, list):
+        problems.add(f"{here} options", "must be a list of tables")
+        return ()
+    options = []
+    allowed = vocabulary.field_values.get(field_name)
+    for number, raw_option in enumerate(raw, start=1):
+        where = f"{here} options[{number}]"
+        if not isinstance(raw_option, dict):
+            problems.add(where, "must be a table")
+            continue
+        value, label = raw_option.get("value"), raw_option.get("label")
+        if not isinstance(value, str) or not _VALUE.match(value):
+            problems.add(f"{where} value", "must be a short key")
+            continue
+        if not isinstance(label, str) or not label.strip():
+            problems.add(f"{where} label", "a button text is needed")
+            continue
+        if allowed is not None and value not in allowed:
+            problems.add(f"{where} value", f"{value!r} is not a known {field_name} key")
+        options.append(Option(value, label, str(raw_option.get("explain", ""))))
+    if len({o.value for o in options}) != len(options):
+        problems.add(f"{here} options", "option values must be unique")
+    return tuple(options)

@@ -1,12 +1,11 @@
-"""Offer replies: the ranked list with reasons, "almost" offers, details, search, saved."""
+"""Offer replies: the ranked list with reasons, "almost" offers, and one offer in detail."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 from bot.core import callback
-from bot.core.catalogue import Concept, Offer
+from bot.core.catalogue import Offer
 from bot.core.dialogue_io import Button, Reply
 from bot.core.eligibility import Gap
 from bot.core.flow import Flow
@@ -14,33 +13,24 @@ from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN, STATUS_UNKNOWN
 from bot.core.matching import Match, Ranking, rank
 from bot.core.profile import Profile, Session
 from bot.core.text import Translator, bold, esc, html_format, ltr
+from bot.core.views import number, numbered, short
 from bot.core.world import World
 
 PAGE_SIZE = 5
 ALMOST_MARK = "→"
 ALMOST_SHOWN = 3
-SEARCH_SHOWN = 6
-BUTTON_LABEL_MAX = 40
 OSM = "https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def short(label: str, limit: int = BUTTON_LABEL_MAX) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def option_label(t: Translator, flow: Flow, save: str, value: str) -> str:
+def option_label(t: Translator, flow: Flow, field_name: str, value: str) -> str:
     """The translated button label of an answer, e.g. the status "duldung" -> "Tolerated stay"."""
-    step = flow.step_saving(save)
+    step = flow.step_saving(field_name)
     option = step.option(value) if step else None
     return t.pgettext(flow.context(step), option.label) if step and option else value
 
 
 def category_label(t: Translator, flow: Flow, category: str) -> str:
     return option_label(t, flow, "interests", category)
-
-
-def number(t: Translator, value: float) -> str:
-    return ltr(t, t.format_number(value))
 
 
 def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
@@ -60,16 +50,16 @@ def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
     )
 
 
-def offer_button(t: Translator, offer: Offer, label: str) -> Button:
+def offer_button(t: Translator, offer: Offer, label: str, page: int = 1) -> Button:
     """A button to an offer's details; `label` is its number in the list, or an arrow."""
     title = ltr(t, offer.titles.get(t.language) or offer.title_de)
     text = f"{label} {title}" if label == ALMOST_MARK else f"{label}. {title}"
-    return Button(short(text), callback.encode("o", offer.id))
+    return Button(short(text), callback.encode("of", "o", offer.id, str(page)))
 
 
 def why_line(t: Translator, world: World, match: Match) -> str:
     """Why this offer is listed: the matched interest and the rules the person meets."""
-    flow, offer = world.flow, match.offer
+    flow, offer = world.profile_flow, match.offer
     sentences = []
     if match.interest:
         sentences.append(
@@ -107,7 +97,8 @@ def gap_line(t: Translator, world: World, gap: Gap, courses: list[Offer]) -> str
             need=number(t, int(gap.need)),
             have=number(t, int(gap.have)),
         )
-    need, have = ltr(t, gap.need), ltr(t, _level_name(t, world.flow, gap.have))
+    level = option_label(t, world.profile_flow, "german_level", gap.have)
+    need, have = ltr(t, gap.need), ltr(t, level)
     if courses:
         names = ", ".join(ltr(t, c.title_de) for c in courses[:2])
         template = t.gettext(
@@ -118,10 +109,6 @@ def gap_line(t: Translator, world: World, gap: Gap, courses: list[Offer]) -> str
         t.gettext("Needs German {need}; you have {have}. A German course gets you there."),
         need=need, have=have,
     )  # fmt: skip
-
-
-def _level_name(t: Translator, flow: Flow, level: str) -> str:
-    return option_label(t, flow, "german_level", level)
 
 
 def profile_notes(t: Translator, profile: Profile) -> list[str]:
@@ -147,19 +134,16 @@ def age_note(t: Translator) -> str:
     ).format(min=number(t, FOCUS_AGE_MIN), max=number(t, FOCUS_AGE_MAX))
 
 
-def visible(matches: Iterable[Match], session: Session) -> list[Match]:
-    """Without the offers the person marked "not for me"."""
-    hidden = set(session.dismissed)
-    return [m for m in matches if m.offer.id not in hidden]
+def page_count(ranking: Ranking | None) -> int:
+    return max(1, math.ceil(len(ranking.fit) / PAGE_SIZE)) if ranking else 1
 
 
 def offer_list(t: Translator, world: World, session: Session, page: int, intro: str = "") -> Reply:
     ranking = rank(world.catalogue, session.profile, world.today)
     ranking = ranking.without(session.dismissed) if ranking else None
     fit_keys = ranking.fit if ranking else []
-    pages = max(1, math.ceil(len(fit_keys) / PAGE_SIZE))
+    pages = page_count(ranking)
     page = min(max(page, 1), pages)
-    session.pending["page"] = page
     parts = [intro] if intro else []
     rows: list[tuple[Button, ...]] = []
     if ranking is None or not fit_keys:
@@ -186,25 +170,29 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
             )
         first = (page - 1) * PAGE_SIZE
         shown = ranking.matches(fit_keys[first : first + PAGE_SIZE])
-        lines = []
-        for position, match in enumerate(shown, start=first + 1):
-            label = number(t, position)
-            title = bold(offer_title(t, world.flow, match.offer))
-            lines.append(f"{esc(label)}. {title}\n{why_line(t, world, match)}")
-            rows.append((offer_button(t, match.offer, label),))
-        parts.append("\n\n".join(lines))
+        text, buttons = numbered(
+            t,
+            shown,
+            lambda m: (
+                f"{bold(offer_title(t, world.profile_flow, m.offer))}\n{why_line(t, world, m)}"
+            ),
+            lambda m, label: offer_button(t, m.offer, label, page),
+            first=first + 1,
+        )
+        parts.append(text)
+        rows.extend(buttons)
     if ranking is not None and ranking.almost and page == pages:
         almost = ranking.matches(ranking.almost[:ALMOST_SHOWN])
         parts.append(almost_section(t, world, almost, german_courses(ranking)))
-        rows.extend((offer_button(t, m.offer, ALMOST_MARK),) for m in almost)
+        rows.extend((offer_button(t, m.offer, ALMOST_MARK, page),) for m in almost)
     nav = []
     if page > 1:
-        nav.append(Button(t.gettext("‹ Previous"), callback.encode("p", str(page - 1))))
+        nav.append(Button(t.gettext("‹ Previous"), callback.encode("of", "p", str(page - 1))))
     if page < pages:
-        nav.append(Button(t.gettext("More ›"), callback.encode("p", str(page + 1))))
+        nav.append(Button(t.gettext("More ›"), callback.encode("of", "p", str(page + 1))))
     if nav:
         rows.append(tuple(nav))
-    rows.append((Button(t.gettext("My answers"), callback.encode("e", "profile")),))
+    rows.append((Button(t.gettext("My answers"), callback.encode("pf", "v")),))
     return Reply("\n\n".join(parts), tuple(rows))
 
 
@@ -225,14 +213,16 @@ def almost_section(t: Translator, world: World, almost: list[Match], courses: li
     for match in almost:
         gap = match.assessment.gap
         assert gap is not None
-        title = bold(offer_title(t, world.flow, match.offer))
+        title = bold(offer_title(t, world.profile_flow, match.offer))
         lines.append(f"{ALMOST_MARK} {title}\n{gap_line(t, world, gap, courses)}")
     return "\n\n".join(lines)
 
 
-def offer_detail(t: Translator, world: World, offer: Offer, session: Session) -> Reply:
-    flow = world.flow
-    lines = [bold(offer_title(t, flow, offer))]
+def offer_detail(
+    t: Translator, world: World, offer: Offer, session: Session, page: int = 1,
+    replace: bool = False, notice: str = "",
+) -> Reply:  # fmt: skip
+    lines = [bold(offer_title(t, world.profile_flow, offer))]
     summary = offer.summaries.get(t.language)
     lines.append(esc(summary) if summary else esc(ltr(t, offer.summary_de)))
     start = (
@@ -279,14 +269,13 @@ def offer_detail(t: Translator, world: World, offer: Offer, session: Session) ->
     saved = offer.id in session.saved
     save = Button(
         t.gettext("★ Saved (tap to remove)") if saved else t.gettext("⭐ Save"),
-        callback.encode("v", offer.id),
+        callback.encode("of", "s", offer.id, str(page)),
     )
-    page = int(session.pending.get("page", 1) or 1)  # type: ignore[call-overload]
     buttons = (
-        (save, Button(t.gettext("Not for me"), callback.encode("n", offer.id))),
-        (Button(t.gettext("‹ Back to the list"), callback.encode("p", str(page))),),
+        (save, Button(t.gettext("Not for me"), callback.encode("of", "n", offer.id, str(page)))),
+        (Button(t.gettext("‹ Back to the list"), callback.encode("of", "p", str(page))),),
     )
-    return Reply("\n\n".join(lines), buttons)
+    return Reply("\n\n".join(lines), buttons, replace=replace, notice=notice)
 
 
 def _where(t: Translator, world: World, offer: Offer) -> str:
@@ -307,96 +296,3 @@ def _cost(t: Translator, offer: Offer) -> str:
     if offer.cost_note_de:
         text += f" ({esc(ltr(t, offer.cost_note_de))})"
     return text
-
-
-def saved_list(t: Translator, world: World, session: Session) -> Reply:
-    offers = [world.catalogue.offers[i] for i in session.saved if i in world.catalogue.offers]
-    if not offers:
-        return Reply(
-            esc(t.gettext("You have not saved any offers yet. Tap “⭐ Save” on an offer.")),
-            ((Button(t.gettext("Show my offers"), callback.encode("p", "1")),),),
-        )
-    lines = [bold(esc(t.gettext("Your saved offers")))]
-    rows = []
-    for position, offer in enumerate(offers, start=1):
-        label = number(t, position)
-        lines.append(f"{esc(label)}. {offer_title(t, world.flow, offer)}")
-        rows.append((offer_button(t, offer, label),))
-    return Reply("\n".join(lines), tuple(rows))
-
-
-def newly_fitting(t: Translator, world: World, offers: list[Offer]) -> Reply:
-    """After a changed answer: the offers that fit now and did not before."""
-    text = t.ngettext(
-        "Good news: {count} more offer fits you now.",
-        "Good news: {count} more offers fit you now.",
-        len(offers),
-    )
-    lines = [bold(html_format(text, count=number(t, len(offers))))]
-    rows = []
-    for position, offer in enumerate(offers[:PAGE_SIZE], start=1):
-        label = number(t, position)
-        lines.append(f"{esc(label)}. {offer_title(t, world.flow, offer)}")
-        rows.append((offer_button(t, offer, label),))
-    return Reply("\n".join(lines), tuple(rows))
-
-
-def search_results(
-    t: Translator,
-    world: World,
-    session: Session,
-    concepts: list[Concept],
-    offers: list[Match],
-    related: list[Match],
-) -> Reply:
-    """What was understood, the fitting hits and the almost ones; if none fit, what fits in
-    the same field and where to get help."""
-    what = ", ".join(c.label(t.language) for c in concepts)
-    parts = [bold(html_format(t.gettext("You searched for: {what}"), what=what))]
-    fitting = [m for m in offers if m.assessment.verdict == "fit"][:SEARCH_SHOWN]
-    almost = [m for m in offers if m.assessment.verdict == "almost"][:ALMOST_SHOWN]
-    rows: list[tuple[Button, ...]] = []
-    lines = []
-    if not fitting:
-        parts.append(
-            html_format(t.gettext("No offer for “{what}” fits your answers right now."), what=what)
-        )
-    for position, match in enumerate(fitting or related[:SEARCH_SHOWN], start=1):
-        label = number(t, position)
-        lines.append(
-            f"{esc(label)}. {bold(offer_title(t, world.flow, match.offer))}\n"
-            f"{why_line(t, world, match)}"
-        )
-        rows.append((offer_button(t, match.offer, label),))
-    if lines:
-        parts.append("\n\n".join(lines))
-    if almost:
-        ranking = rank(world.catalogue, session.profile, world.today)
-        courses = german_courses(ranking) if ranking else []
-        parts.append(almost_section(t, world, almost, courses))
-        rows.extend((offer_button(t, m.offer, ALMOST_MARK),) for m in almost)
-    if not fitting:
-        parts.append(esc(counselling_hint(t)))
-    rows.append((Button(t.gettext("Show my offers"), callback.encode("p", "1")),))
-    return Reply("\n\n".join(parts), tuple(rows))
-
-
-def nothing_understood(t: Translator, query: str) -> Reply:
-    text = html_format(
-        t.gettext(
-            "I did not understand “{query}”. Try other words, for example “German course” "
-            "or “Ausbildung Kfz”."
-        ),
-        query=short(query, 60),
-    )
-    return Reply(
-        f"{text}\n\n{esc(counselling_hint(t))}",
-        ((Button(t.gettext("Show my offers"), callback.encode("p", "1")),),),
-    )
-
-
-def counselling_hint(t: Translator) -> str:
-    return t.gettext(
-        "The Jugendmigrationsdienst (youth migration service) can help you find the right way. "
-        "It is free."
-    )

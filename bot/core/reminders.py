@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
+from bot.core.effects import Message
 from bot.core.events import Event
 
 DEFAULT_GRACE = timedelta(minutes=30)
@@ -23,34 +24,21 @@ class PlannedReminder:
     event_id: str
     offset: timedelta
     due: datetime
-    # Unique per person, event, offset and start time: a moved event gets new keys, and a
-    # key is never sent twice.
+    # Unique per event, offset and start time (the outbox keeps keys per person): a moved
+    # event gets new keys, and a key is never sent twice.
     key: str
-
-
-@dataclass(frozen=True)
-class Message:
-    """One row for the outbox: sent once at `due`, rendered from `payload` at sending time."""
-
-    key: str
-    kind: str  # "reminder", "followup" or "change"
-    payload: dict
-    due: datetime
-
-    def row(self) -> tuple[str, str, dict, datetime]:
-        return self.key, self.kind, self.payload, self.due
 
 
 def _stamp(event: Event) -> str:
     return f"{event.start:%Y%m%dT%H%MZ}"
 
 
-def reminder_key(user: str, event: Event, offset: timedelta) -> str:
+def reminder_key(event: Event, offset: timedelta) -> str:
     minutes = int(offset.total_seconds() // 60)
-    return f"rem:{user}:{event.id}:{minutes}m:{_stamp(event)}"
+    return f"rem:{event.id}:{minutes}m:{_stamp(event)}"
 
 
-def plan(user: str, event: Event, subscribed_at: datetime) -> list[PlannedReminder]:
+def plan(event: Event, subscribed_at: datetime) -> list[PlannedReminder]:
     """The reminders a subscription made at `subscribed_at` gets: none for a cancelled event,
     none whose moment had already passed when the person subscribed."""
     if event.cancelled:
@@ -59,9 +47,7 @@ def plan(user: str, event: Event, subscribed_at: datetime) -> list[PlannedRemind
     for offset in event.reminders:
         due = event.start - offset
         if due > subscribed_at:
-            planned.append(
-                PlannedReminder(event.id, offset, due, reminder_key(user, event, offset))
-            )
+            planned.append(PlannedReminder(event.id, offset, due, reminder_key(event, offset)))
     return planned
 
 
@@ -71,19 +57,19 @@ def follow_up_due(event: Event) -> datetime:
     return datetime.combine(local_day, FOLLOW_UP_AT, tzinfo=event.zone).astimezone(UTC)
 
 
-def messages(user: str, event: Event, now: datetime) -> list[Message]:
+def messages(event: Event, now: datetime) -> list[Message]:
     """Everything a subscription to `event` plans from `now`: each reminder still ahead, and the
     "Did you go?" question the day after (none for a cancelled event)."""
     planned = [
         Message(
             r.key, "reminder", {"event": event.id, "offset": int(r.offset.total_seconds())}, r.due
         )
-        for r in plan(user, event, now)
+        for r in plan(event, now)
     ]
     if not event.cancelled and event.end > now:
         planned.append(
             Message(
-                f"ask:{user}:{event.id}:{_stamp(event)}",
+                f"ask:{event.id}:{_stamp(event)}",
                 "followup",
                 {"event": event.id},
                 follow_up_due(event),
@@ -92,10 +78,10 @@ def messages(user: str, event: Event, now: datetime) -> list[Message]:
     return planned
 
 
-def change_message(user: str, event: Event, now: datetime) -> Message:
+def change_message(event: Event, now: datetime) -> Message:
     """Tell a subscriber once that the event moved (to this start) or was cancelled."""
     what = "cancelled" if event.cancelled else _stamp(event)
-    return Message(f"chg:{user}:{event.id}:{what}", "change", {"event": event.id}, now)
+    return Message(f"chg:{event.id}:{what}", "change", {"event": event.id}, now)
 
 
 def decide(due: datetime, now: datetime, grace: timedelta = DEFAULT_GRACE) -> Decision:

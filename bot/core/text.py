@@ -44,6 +44,11 @@ class Translator(Protocol):
         ...
 
 
+def N_(message: str) -> str:
+    """Mark a message id for extraction; it is translated where it is shown."""
+    return message
+
+
 def esc(text: str) -> str:
     """Escape for Telegram's HTML parse mode (it accepts only &lt; &gt; &amp; &quot;)."""
     return html.escape(text, quote=True).replace("&#x27;", "'")

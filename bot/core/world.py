@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from bot.core.catalogue import Catalogue
 from bot.core.events import Event
@@ -12,6 +13,9 @@ from bot.core.flow import Flow
 from bot.core.places import PlaceIndex
 from bot.core.search import SearchIndex
 from bot.core.text import Translator
+
+if TYPE_CHECKING:
+    from bot.core.tables import Tables
 
 FALLBACK_LANGUAGE = "en"
 
@@ -37,7 +41,8 @@ class Language:
 
 @dataclass(frozen=True)
 class World:
-    flow: Flow
+    flows: dict[str, Flow]
+    tables: Tables
     catalogue: Catalogue
     places: PlaceIndex
     languages: tuple[Language, ...]
@@ -47,6 +52,12 @@ class World:
     events: dict[str, Event] = field(default_factory=dict)
     # The moment of this input (UTC); `today` is its date in the district's time zone.
     now: datetime = datetime(1970, 1, 1, tzinfo=UTC)
+    version: int = 0  # the content version, changed by every swap
+
+    @property
+    def profile_flow(self) -> Flow:
+        """The one flow that fills the profile (the onboarding)."""
+        return next(f for f in self.flows.values() if f.fills == "profile")
 
     def language(self, code: str | None) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
+from bot.storage.sql import Tx
 
 
 class ChatRepository:
     """Group chats that were already told Lotse works in private chats only."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
 
     async def first_notice(self, chat_id: str, now: datetime) -> bool:
         """True the first time a group chat is seen, False after that."""
-        cursor = await self.db.execute(
-            "INSERT OR IGNORE INTO group_notices (chat_id, noticed_at) VALUES (?, ?)",
-            (chat_id, now.isoformat()),
+        changed = await self.tx.execute(
+            "INSERT INTO group_notices (chat_id, noticed_at) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO NOTHING",
+            (chat_id, now),
         )
-        await self.db.commit()
-        return cursor.rowcount > 0
+        return changed > 0

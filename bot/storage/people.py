@@ -1,156 +1,226 @@
-"""Queries for users, their answers and their conversation state (the only SQL for them)."""
+"""Queries for people who agreed to be stored: answers, conversation state, offer marks (the
+only SQL for them).
+
+Profile fields are columns of `profiles` named like the fields the flows declare; which
+columns exist is checked at start (`missing_profile_columns`). Lists are stored as JSON text.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-import aiosqlite
+from bot.core.profile import Frame, Profile, Session
+from bot.storage.sql import Tx
 
-from bot.core.profile import Profile, Session
+MARKS = ("saved", "dismissed", "announced")
+_COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+LIST_TYPES = frozenset({"keys"})  # field types stored as a JSON list
+
+
+def _columns(fields: Mapping[str, str]) -> list[str]:
+    names = list(fields)
+    for name in names:
+        if not _COLUMN.match(name):  # field names come from the flow files: checked there too
+            raise ValueError(f"not a column name: {name!r}")
+    return names
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What was loaded, so that saving writes only the parts an input changed."""
+
+    user_id: int
+    language: str | None
+    blocked: bool
+    profile: dict[str, Any]
+    state: str
+    marks: tuple[tuple[str, ...], ...]
+
+    def differs(self, session: Session) -> bool:
+        """Whether saving would write anything."""
+        return (
+            self.language != session.language
+            or self.blocked
+            or self.profile != session.profile.values
+            or self.state != _state(session)
+            or self.marks != _marks(session)
+        )
+
+
+def _state(session: Session) -> str:
+    return json.dumps([f.to_json() for f in session.stack], ensure_ascii=False)
+
+
+def _marks(session: Session) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(dict.fromkeys(getattr(session, mark))) for mark in MARKS)
 
 
 class PeopleRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
 
-    async def load(self, channel: str, external_id: str) -> Session | None:
-        async with self.db.execute(
-            """
-            SELECT u.language, p.age, p.status, p.german_level, p.place, p.interests,
-                   c.step, c.history, c.pending, c.return_to
+    async def user_id(self, channel: str, external_id: str) -> int | None:
+        row = await self.tx.fetchone(
+            "SELECT id FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
+        )
+        return int(row[0]) if row else None
+
+    async def load(
+        self, channel: str, external_id: str, fields: Mapping[str, str]
+    ) -> tuple[Session, Snapshot] | None:
+        columns = _columns(fields)
+        selected = "".join(f", p.{name} AS p_{name}" for name in columns)
+        row = await self.tx.fetchone(
+            f"""
+            SELECT u.id, u.language, u.blocked_at, c.stack {selected}
             FROM users u
             LEFT JOIN profiles p ON p.user_id = u.id
             LEFT JOIN conversation_state c ON c.user_id = u.id
             WHERE u.channel = ? AND u.external_id = ?
             """,
             (channel, external_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
-        marks: dict[str, list[str]] = {"saved": [], "dismissed": [], "announced": []}
-        async with self.db.execute(
+        user_id = int(row["id"])
+        marks: dict[str, list[str]] = {mark: [] for mark in (*MARKS, "subscribed")}
+        for mark_row in await self.tx.fetchall(
             """
-            SELECT m.mark, m.offer_id FROM offer_marks m JOIN users u ON u.id = m.user_id
-            WHERE u.channel = ? AND u.external_id = ? ORDER BY m.position
+            SELECT mark, offer_id AS item, position FROM offer_marks WHERE user_id = ?
+            UNION ALL
+            SELECT 'subscribed', event_id, 0 FROM subscriptions WHERE user_id = ?
+            ORDER BY 1, 3, 2
             """,
-            (channel, external_id),
-        ) as cursor:
-            async for mark_row in cursor:
-                marks[mark_row["mark"]].append(mark_row["offer_id"])
-        async with self.db.execute(
-            """
-            SELECT s.event_id FROM subscriptions s JOIN users u ON u.id = s.user_id
-            WHERE u.channel = ? AND u.external_id = ? ORDER BY s.created_at, s.event_id
-            """,
-            (channel, external_id),
-        ) as cursor:
-            subscribed = [sub["event_id"] async for sub in cursor]
-        profile = Profile(
-            age=row["age"],
-            status=row["status"],
-            german_level=row["german_level"],
-            place=row["place"],
-            interests=tuple(json.loads(row["interests"] or "[]")),
-        )
-        return Session(
+            (user_id, user_id),
+        ):
+            marks[mark_row["mark"]].append(mark_row["item"])
+        profile = Profile()
+        for name in columns:
+            value = row[f"p_{name}"]
+            if fields[name] in LIST_TYPES:
+                value = tuple(json.loads(value or "[]"))
+            profile.set(name, value)
+        session = Session(
             language=row["language"],
             consented=True,
-            step=row["step"],
-            history=list(json.loads(row["history"] or "[]")),
-            pending=dict(json.loads(row["pending"] or "{}")),
-            return_to=row["return_to"] or "",
+            stack=[Frame.from_json(f) for f in json.loads(row["stack"] or "[]")],
             profile=profile,
             saved=marks["saved"],
             dismissed=marks["dismissed"],
             announced=marks["announced"],
-            subscribed=subscribed,
+            subscribed=marks["subscribed"],
         )
+        snapshot = Snapshot(
+            user_id,
+            session.language,
+            row["blocked_at"] is not None,
+            dict(profile.values),
+            _state(session),
+            _marks(session),
+        )
+        return session, snapshot
 
-    async def save(self, channel: str, external_id: str, session: Session, now: datetime) -> None:
-        """Store a consented session: user, answers and conversation state in one transaction."""
+    async def save(
+        self,
+        channel: str,
+        external_id: str,
+        session: Session,
+        fields: Mapping[str, str],
+        now: datetime,
+        before: Snapshot | None = None,
+    ) -> int:
+        """Store a consented session; only the parts that changed since `before`. Returns the
+        user id. Runs inside the caller's unit of work."""
         if not session.consented:
             raise ValueError("refusing to store a session without consent")
-        stamp = now.isoformat()
-        profile = session.profile
-        try:
-            await self.db.execute(
-                """
-                INSERT INTO users (channel, external_id, language, consented_at, created_at)
-                VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (channel, external_id) DO UPDATE SET
-                    language = excluded.language,
-                    blocked_at = NULL  -- writing again means the bot is no longer blocked
-                """,
-                (channel, external_id, session.language, stamp, stamp),
-            )
-            async with self.db.execute(
-                "SELECT id FROM users WHERE channel = ? AND external_id = ?",
-                (channel, external_id),
-            ) as cursor:
-                user_id = (await cursor.fetchone())["id"]
-            await self.db.execute(
-                """
-                INSERT INTO profiles (user_id, age, status, german_level, place, interests,
-                                      updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET
-                    age = excluded.age, status = excluded.status,
-                    german_level = excluded.german_level, place = excluded.place,
-                    interests = excluded.interests, updated_at = excluded.updated_at
-                """,
-                (
-                    user_id,
-                    profile.age,
-                    profile.status,
-                    profile.german_level,
-                    profile.place,
-                    json.dumps(list(profile.interests)),
-                    stamp,
-                ),
-            )
-            await self.db.execute(
-                """
-                INSERT INTO conversation_state (user_id, step, history, pending, return_to,
-                                                updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET
-                    step = excluded.step, history = excluded.history,
-                    pending = excluded.pending, return_to = excluded.return_to,
+        if before is None:
+            user_id = await self._insert_user(channel, external_id, session.language, now)
+        else:
+            user_id = before.user_id
+            if before.language != session.language or before.blocked:
+                # Writing again means the bot is no longer blocked.
+                await self.tx.execute(
+                    "UPDATE users SET language = ?, blocked_at = NULL WHERE id = ?",
+                    (session.language, user_id),
+                )
+        columns = _columns(fields)
+        if before is None or before.profile != session.profile.values:
+            values = []
+            for name in columns:
+                value = session.profile.get(name)
+                if fields[name] in LIST_TYPES:
+                    value = json.dumps(list(value or ()))
+                values.append(value)
+            assignments = ", ".join(f"{name} = excluded.{name}" for name in columns)
+            await self.tx.execute(
+                f"""
+                INSERT INTO profiles (user_id, {", ".join(columns)}, updated_at)
+                VALUES (?, {", ".join("?" for _ in columns)}, ?)
+                ON CONFLICT (user_id) DO UPDATE SET {assignments},
                     updated_at = excluded.updated_at
                 """,
-                (
-                    user_id,
-                    session.step,
-                    json.dumps(session.history),
-                    json.dumps(session.pending, ensure_ascii=False),
-                    session.return_to,
-                    stamp,
-                ),
+                (user_id, *values, now),
             )
-            await self.db.execute("DELETE FROM offer_marks WHERE user_id = ?", (user_id,))
-            await self.db.executemany(
+        state = _state(session)
+        if before is None or before.state != state:
+            await self.tx.execute(
+                """
+                INSERT INTO conversation_state (user_id, stack, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    stack = excluded.stack, updated_at = excluded.updated_at
+                """,
+                (user_id, state, now),
+            )
+        marks = _marks(session)
+        if before is None or before.marks != marks:
+            await self.tx.execute("DELETE FROM offer_marks WHERE user_id = ?", (user_id,))
+            await self.tx.executemany(
                 "INSERT INTO offer_marks (user_id, offer_id, mark, position) VALUES (?, ?, ?, ?)",
                 [
                     (user_id, offer_id, mark, position)
-                    for mark, ids in (
-                        ("saved", session.saved),
-                        ("dismissed", session.dismissed),
-                        ("announced", session.announced),
-                    )
-                    for position, offer_id in enumerate(dict.fromkeys(ids))
+                    for mark, ids in zip(MARKS, marks, strict=True)
+                    for position, offer_id in enumerate(ids)
                 ],
             )
-            await self.db.commit()
-        except BaseException:
-            await self.db.rollback()
-            raise
+        return user_id
+
+    async def _insert_user(
+        self, channel: str, external_id: str, language: str | None, now: datetime
+    ) -> int:
+        await self.tx.execute(
+            """
+            INSERT INTO users (channel, external_id, language, consented_at, created_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (channel, external_id) DO UPDATE SET
+                language = excluded.language, blocked_at = NULL
+            """,
+            (channel, external_id, language, now, now),
+        )
+        user_id = await self.user_id(channel, external_id)
+        assert user_id is not None
+        return user_id
 
     async def erase(self, channel: str, external_id: str) -> bool:
         """Delete the person and, through the cascade, everything stored about them."""
-        cursor = await self.db.execute(
+        changed = await self.tx.execute(
             "DELETE FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
         )
-        await self.db.commit()
-        return cursor.rowcount > 0
+        return changed > 0
+
+    async def missing_profile_columns(self, fields: Mapping[str, str]) -> list[str]:
+        """Profile fields the flows declare that the `profiles` table lacks (a missing
+        migration)."""
+        if self.tx.dialect == "sqlite":
+            rows = await self.tx.fetchall("SELECT name FROM pragma_table_info('profiles')")
+        else:
+            rows = await self.tx.fetchall(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'profiles' AND table_schema = current_schema()"
+            )
+        have = {row[0] for row in rows}
+        return [name for name in fields if name not in have]

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.outbox import Budget, Sender
-from bot.storage.database import connect
-from bot.storage.outbox import OutboxRepository, OutboxRow
+from bot.storage.outbox import OutboxQueue, OutboxRow
+from bot.storage.sqlite import SqliteStorage
 
 
 def now() -> datetime:
@@ -19,8 +19,8 @@ def now() -> datetime:
 
 
 async def main(db_path: Path, log_path: Path) -> None:
-    db = await connect(db_path)
-    repo = OutboxRepository(db)
+    db = await SqliteStorage.open(db_path)
+    repo = OutboxQueue(db)
     await repo.recover(now())
     with log_path.open("a", encoding="utf-8") as log:
 

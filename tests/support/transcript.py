@@ -68,13 +68,13 @@ class Transcript:
         return "\n\n".join(r.html for r in self.replies)
 
     def offer_ids(self) -> list[str]:
-        return [b.data.removeprefix("o:") for b in self.buttons if b.data.startswith("o:")]
+        return [b.data.split(":")[2] for b in self.buttons if b.data.startswith("of:o:")]
 
     async def begin(self, language: str = "English") -> list[Reply]:
         """/start, choose the language, agree: the first question is open."""
         await self.send("/start")
         await self.tap(language)
-        return await self.press("s:consent:agree")
+        return await self.press("fl:a:consent:agree")
 
     async def onboard(
         self,
@@ -96,4 +96,4 @@ class Transcript:
         await self.tap(place_choice or place)
         for interest in interests:
             await self.tap(interest)
-        return await self.press("d:interests")
+        return await self.press("fl:d:interests")

@@ -1,0 +1,81 @@
+"""Everything Lotse says and offers, loaded and checked as one bundle that can be swapped
+while the bot runs: conversations, catalogue, events, translations and the indexes on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.content.catalogue import load_catalogue
+from bot.content.events import load_events
+from bot.content.flows import load_flows, profile_fields
+from bot.core import sides
+from bot.core.catalogue import Catalogue
+from bot.core.events import Event
+from bot.core.flow import Flow
+from bot.core.places import PlaceIndex
+from bot.core.search import SearchIndex
+from bot.core.tables import Tables
+from bot.core.world import World
+from bot.i18n import Catalogues
+
+
+@dataclass(frozen=True)
+class Content:
+    flows: dict[str, Flow]
+    catalogue: Catalogue
+    events: dict[str, Event]
+    catalogues: Catalogues
+    tables: Tables
+    places: PlaceIndex
+    search: SearchIndex
+    version: int = 0
+
+    @classmethod
+    def build(
+        cls,
+        flows: dict[str, Flow],
+        catalogue: Catalogue,
+        events: dict[str, Event],
+        catalogues: Catalogues,
+        version: int = 0,
+    ) -> Content:
+        """The bundle with its indexes; every part was checked when it was loaded."""
+        return cls(
+            flows=flows,
+            catalogue=catalogue,
+            events=events,
+            catalogues=catalogues,
+            tables=sides.build(flows.values()),
+            places=PlaceIndex(tuple(catalogue.places.values())),
+            search=SearchIndex(catalogue),
+            version=version,
+        )
+
+    @classmethod
+    def load(cls, conversations: Path, data: Path, locales: Path) -> Content:
+        """From the folders; CatalogueError or FlowError lists every problem found."""
+        catalogue = load_catalogue(data)
+        return cls.build(
+            load_flows(conversations), catalogue, load_events(data, catalogue), Catalogues(locales)
+        )
+
+    @property
+    def profile_fields(self) -> dict[str, str]:
+        return profile_fields(self.flows)
+
+    def world(self, today: date, now: datetime) -> World:
+        return World(
+            flows=self.flows,
+            tables=self.tables,
+            catalogue=self.catalogue,
+            places=self.places,
+            languages=self.catalogues.languages(),
+            translator=self.catalogues.translator,
+            today=today,
+            search=self.search,
+            events=self.events,
+            now=now,
+            version=self.version,
+        )

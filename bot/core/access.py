@@ -1,0 +1,63 @@
+"""Who may do what: roles scoped to districts, checked once by the command and callback tables.
+
+Everyone is a `person` (a young person's side). Staff hold grants: `admin` (every district),
+`coordinator` (catalogue, broadcasts, reports, inbox of a district), `provider` (the rows of one
+named provider in a district), `volunteer` (invites).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PERSON = "person"
+VOLUNTEER = "volunteer"
+PROVIDER = "provider"
+COORDINATOR = "coordinator"
+ADMIN = "admin"
+ROLES = frozenset({PERSON, VOLUNTEER, PROVIDER, COORDINATOR, ADMIN})
+EVERYONE = frozenset({PERSON})
+STAFF = frozenset({COORDINATOR, ADMIN})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    district: str = ""  # "" for admin: every district
+    provider: str = ""  # for the provider role: whose rows
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an input, with their staff grants (none for a young person)."""
+
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def is_admin(self) -> bool:
+        return any(g.role == ADMIN for g in self.grants)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.grants)
+
+    def has(self, role: str, district: str | None = None) -> bool:
+        """Holds `role` (in `district`, when given). An admin holds every staff role."""
+        if role == PERSON:
+            return True
+        if self.is_admin:
+            return True
+        return any(
+            g.role == role and (district is None or g.district == district) for g in self.grants
+        )
+
+    def may(self, roles: frozenset[str], district: str | None = None) -> bool:
+        return any(self.has(role, district) for role in roles)
+
+    def districts(self, roles: frozenset[str]) -> frozenset[str] | None:
+        """The districts in which the actor holds one of `roles`; None means all (admin)."""
+        if self.is_admin:
+            return None
+        return frozenset(g.district for g in self.grants if g.role in roles)
+
+
+NOBODY = Actor()

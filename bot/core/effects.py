@@ -1,0 +1,103 @@
+"""What an input changes besides the replies: typed effects, carried out by the service in the
+same transaction that saves the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """One outbox row: sent once at `due`, rendered from `payload` at sending time (so it comes
+    in the reader's language of that moment). `key` is unique per person."""
+
+    key: str
+    kind: str  # "reminder", "followup", "change", ...
+    payload: dict[str, Any]
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Erase:
+    """Delete everything stored about the person."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """An anonymous count (a search that found nothing, a rating): never linked to a person."""
+
+    name: str
+    district: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    """Remember a subscription to an event and plan its messages."""
+
+    event_id: str
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Plan messages to this person about a topic (kept once per key)."""
+
+    topic: str
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class Notify:
+    """A message to another person (a volunteer, staff), as an outbox row addressed to them."""
+
+    channel: str
+    external_id: str
+    topic: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class RecordAnswer:
+    """An answer to "Did you go?", counted once per person and event, without names."""
+
+    event_id: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class KeepComment:
+    """A feedback comment, kept without any link to the person and erased after 90 days."""
+
+    comment: str
+    language: str
+
+
+@dataclass(frozen=True)
+class KeepUpload:
+    """A file someone uploaded in a flow, kept until the flow is done (at most a day)."""
+
+    key: str
+    name: str
+    mime_type: str
+    content: bytes
+
+
+Effect = (
+    Erase
+    | Count
+    | Subscribe
+    | Unsubscribe
+    | Plan
+    | Notify
+    | RecordAnswer
+    | KeepComment
+    | KeepUpload
+)

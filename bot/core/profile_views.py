@@ -1,0 +1,119 @@
+"""Replies about the person: their answers (/profile), what is stored (/privacy), /help."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core import callback, kinds
+from bot.core.dialogue_io import Button, Reply
+from bot.core.profile import Session
+from bot.core.text import Translator, bold, esc
+from bot.core.views import number, show_offers_button
+from bot.core.world import World
+
+
+def answers_text(t: Translator, world: World, session: Session) -> str:
+    """The stored answers, one per line, as /profile and /privacy show them: every labelled
+    field of the profile flow, so a new question shows up here by itself."""
+    flow, profile = world.profile_flow, session.profile
+    language = world.language(session.language)
+    unanswered = t.gettext("not answered")
+    values = [(t.gettext("Language"), language.name if language else unanswered)]
+    for step in flow.steps.values():
+        if not step.field or not step.label:
+            continue
+        value = profile.get(step.field)
+        shown = (
+            kinds.REGISTRY[step.kind].show(t, world, flow, step, value)
+            if profile.has(step.field)
+            else unanswered
+        )
+        values.append((t.pgettext(flow.context(step), step.label), shown))
+    values += [
+        (t.gettext("Your saved offers"), number(t, len(session.saved))),
+        (t.gettext("Not for me"), number(t, len(session.dismissed))),
+        (t.gettext("Event reminders"), number(t, len(session.subscribed))),
+    ]
+    return "\n".join(f"{bold(esc(name))}: {esc(value)}" for name, value in values)
+
+
+def profile_view(
+    t: Translator, world: World, session: Session, complete: bool, intro: str = ""
+) -> Reply:
+    flow = world.profile_flow
+    parts = [intro] if intro else []
+    parts.append(bold(esc(t.gettext("Your answers"))))
+    parts.append(answers_text(t, world, session))
+    parts.append(esc(t.gettext("Tap a button to change an answer.")))
+    rows = [
+        (
+            Button(
+                t.pgettext(flow.context(step), step.edit), callback.encode("pf", "e", step.field)
+            ),
+        )
+        for step in flow.steps.values()
+        if step.field and step.edit
+    ]
+    if complete:
+        rows.append((show_offers_button(t),))
+    return Reply("\n\n".join(parts), tuple(rows))
+
+
+def privacy_view(t: Translator, world: World, session: Session) -> Reply:
+    if not session.consented:
+        return Reply(
+            esc(
+                t.gettext(
+                    "I have not saved anything about you. I only save your answers after "
+                    "you agree. Send /start to begin."
+                )
+            )
+        )
+    text = "\n\n".join(
+        [
+            bold(esc(t.gettext("What I save about you"))),
+            answers_text(t, world, session),
+            esc(
+                t.gettext(
+                    "I save these answers only to find offers for you. I do not give them to "
+                    "offices. I do not save your name or your messages. You can delete "
+                    "everything now."
+                )
+            ),
+        ]
+    )
+    button = Button(t.gettext("Delete all my data"), callback.encode("pr", "x", "ask"))
+    return Reply(text, ((button,),))
+
+
+def erase_question(t: Translator) -> Reply:
+    return Reply(
+        esc(t.gettext("Do you really want to delete all your data? This cannot be undone.")),
+        (
+            (Button(t.gettext("Yes, delete everything"), callback.encode("pr", "x", "yes")),),
+            (Button(t.gettext("No, keep my data"), callback.encode("pr", "x", "no")),),
+        ),
+    )
+
+
+def help_view(t: Translator, commands: Sequence[tuple[str, str]]) -> Reply:
+    """`commands`: (name, translated help line) of what this person may use."""
+    lines = [esc(t.gettext("I help you find courses, schools, training and advice near you."))]
+    lines += [f"/{name} – {esc(text)}" for name, text in commands]
+    lines.append(
+        esc(
+            t.gettext(
+                "Or just type what you are looking for, for example “Ausbildung Kfz” or "
+                "“German course”."
+            )
+        )
+    )
+    lines.append(
+        esc(
+            t.gettext(
+                "This is general information, not legal advice. In an emergency call 112 "
+                "(ambulance, fire) or 110 (police)."
+            )
+        )
+    )
+    return Reply("\n".join(lines))

@@ -1,0 +1,55 @@
+"""Guards and replies the sides share."""
+
+from __future__ import annotations
+
+from bot.core import interpreter
+from bot.core.profile_views import help_view
+from bot.core.turn import Turn
+
+
+def show_menu(turn: Turn) -> None:
+    """/help: what this person may use, in their language."""
+    t = turn.t
+    commands = [(c.name, c.describe(t)) for c in turn.world.tables.menu(turn.actor)]
+    turn.say(help_view(t, commands))
+
+
+def first_the_questions(turn: Turn) -> None:
+    turn.note(turn.t.gettext("Please answer the questions first."))
+
+
+def consented(turn: Turn) -> bool:
+    """True when the person agreed; otherwise points them to the open question."""
+    if turn.session.consented:
+        return True
+    first_the_questions(turn)
+    if turn.step is None:
+        interpreter.start_profile(turn)
+    else:
+        interpreter.ask(turn)
+    return False
+
+
+def profile_ready(turn: Turn) -> bool:
+    """True with consent and every answer the matching needs; otherwise continues the
+    questions where an answer is missing."""
+    if turn.session.consented and turn.profile_complete():
+        return True
+    if not consented(turn):
+        return False
+    first_the_questions(turn)
+    interpreter.start_profile(turn)
+    return False
+
+
+def unknown_command(turn: Turn) -> None:
+    if not turn.session.consented:
+        consented(turn)
+        return
+    turn.note(turn.t.gettext("I do not know this command."))
+    show_menu(turn)
+
+
+def unknown_button(turn: Turn) -> None:
+    turn.note(turn.t.gettext("Sorry, I did not understand this button."))
+    interpreter.reask_or_menu(turn)

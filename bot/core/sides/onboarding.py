@@ -1,0 +1,102 @@
+"""The young person's questions: /start, the onboarding's end, /language, /profile and its
+edits, /help."""
+
+from __future__ import annotations
+
+from bot.core import interpreter, kinds
+from bot.core.interpreter import Result
+from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN
+from bot.core.profile_views import profile_view
+from bot.core.sides.common import consented, show_menu
+from bot.core.tables import Command, Route
+from bot.core.text import N_, esc
+from bot.core.turn import Turn
+
+
+def start(turn: Turn, argument: str) -> None:
+    """From the beginning; an invite link or QR code can carry the language: /start lang_ar."""
+    interpreter.start(turn, turn.world.profile_flow.id, fresh=True)
+    code = argument.removeprefix("lang_") if argument.startswith("lang_") else ""
+    step = turn.step
+    if code and turn.world.language(code) and step is not None and step.kind == "language":
+        turn.outcome.replies.clear()
+        kinds.REGISTRY[step.kind].press(turn, step, "a", code)
+
+
+def resume(turn: Turn, argument: str) -> None:
+    """A channel (re)opened, e.g. the terminal chat: continue where the person was."""
+    if turn.step is not None:
+        interpreter.ask(turn)
+    elif turn.session.consented and turn.profile_complete():
+        turn.note(turn.t.gettext("Welcome back!"))
+        show_menu(turn)
+    else:
+        start(turn, "")
+
+
+def help_command(turn: Turn, argument: str) -> None:
+    show_menu(turn)
+    if turn.step is not None:
+        interpreter.ask(turn)
+
+
+def profile(turn: Turn, argument: str = "") -> None:
+    if consented(turn):
+        show_profile(turn)
+
+
+def show_profile(turn: Turn, intro: str = "") -> None:
+    turn.say(profile_view(turn.t, turn.world, turn.session, turn.profile_complete(), intro))
+
+
+def edit(turn: Turn, args: tuple[str, ...]) -> None:
+    """Change one answer: that question alone on top of the stack, then back to /profile."""
+    if not consented(turn):
+        return
+    flow = turn.world.profile_flow
+    step = flow.step_saving(args[0])
+    if step is None or not step.edit:
+        show_profile(turn)
+        return
+    interpreter.start(turn, flow.id, at=step.id, single=True, then="profile_edited")
+
+
+def edited(turn: Turn, result: Result) -> None:
+    intro = "" if result.cancelled else esc(turn.t.gettext("Saved."))
+    show_profile(turn, intro)
+
+
+def language_changed(turn: Turn, result: Result) -> None:
+    language = turn.world.language(turn.session.language)
+    turn.note(
+        turn.t.gettext("Okay, I will write in {language}.").format(
+            language=language.name if language else turn.session.language
+        )
+    )
+    if turn.session.stack:
+        return  # the question that was open is asked again, in the new language
+    if turn.session.consented and turn.profile_complete():
+        show_menu(turn)
+    else:
+        interpreter.start_profile(turn)
+
+
+def focus_age_note(turn: Turn, value: object) -> None:
+    from bot.core.offer_views import age_note
+
+    if isinstance(value, int) and not FOCUS_AGE_MIN <= value <= FOCUS_AGE_MAX:
+        turn.note(age_note(turn.t))
+
+
+COMMANDS = (
+    Command("start", N_("start again from the beginning"), start, order=10),
+    Command("resume", "", resume, menu=False),
+    Command("profile", N_("see and change your answers"), profile, order=50),
+    Command("help", N_("this help"), help_command, order=90),
+)
+ROUTES = (
+    Route("pf", "v", lambda turn, args: profile(turn)),
+    Route("pf", "e", edit, arity=1),
+)
+RESULTS = {"profile_edited": edited, "language_changed": language_changed}
+HOOKS = {"focus_age_note": focus_age_note}

@@ -1,0 +1,39 @@
+"""/privacy: what is stored, and erasing all of it after a confirmation."""
+
+from __future__ import annotations
+
+from bot.core import interpreter
+from bot.core.effects import Erase
+from bot.core.profile import forget
+from bot.core.profile_views import erase_question, privacy_view
+from bot.core.tables import Command, Route
+from bot.core.text import N_
+from bot.core.turn import Turn
+
+
+def privacy(turn: Turn, argument: str) -> None:
+    turn.say(privacy_view(turn.t, turn.world, turn.session))
+
+
+def erase(turn: Turn, args: tuple[str, ...]) -> None:
+    t, answer = turn.t, args[0]
+    if not turn.session.consented:
+        turn.say(privacy_view(t, turn.world, turn.session))
+    elif answer == "ask":
+        turn.say(erase_question(t))
+    elif answer == "yes":
+        turn.effect(Erase())
+        forget(turn.session)
+        turn.note(
+            t.gettext(
+                "Everything is deleted. I do not know anything about you anymore. "
+                "Send /start if you want to begin again."
+            )
+        )
+    else:
+        turn.note(t.gettext("Nothing was deleted."))
+        interpreter.reask_or_menu(turn)
+
+
+COMMANDS = (Command("privacy", N_("see what I save, delete everything"), privacy, order=70),)
+ROUTES = (Route("pr", "x", erase, arity=1),)

@@ -1,0 +1,42 @@
+"""A unit of work: every repository bound to one transaction."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bot.storage.chats import ChatRepository
+from bot.storage.counters import CounterRepository
+from bot.storage.events import EventRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.people import PeopleRepository
+from bot.storage.sql import Tx
+from bot.storage.uploads import UploadRepository
+
+
+class Unit:
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self.tx)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.tx)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.tx)
+
+    @cached_property
+    def counters(self) -> CounterRepository:
+        return CounterRepository(self.tx)
+
+    @cached_property
+    def chats(self) -> ChatRepository:
+        return ChatRepository(self.tx)
+
+    @cached_property
+    def uploads(self) -> UploadRepository:
+        return UploadRepository(self.tx)

@@ -1,0 +1,91 @@
+"""Driving the real python-telegram-bot stack against the fake Bot API: a running bot, scripted
+users that wait for the bot's answers, and predicates on what the bot sent."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.channels.telegram import build_application
+from bot.config import Config
+from bot.content import Content
+from bot.service import LotseService
+from bot.storage.sqlite import SqliteStorage
+from tests.conftest import NOW
+from tests.support.fake_bot_api import FakeBotAPI
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW
+) -> AsyncIterator[Application]:
+    service = LotseService(await SqliteStorage.open(db_path), content, clock=clock)
+    config = Config(telegram_token=api.token, api_base_url=api.base_url, database=db_path)
+    application = build_application(config, service)
+    try:
+        async with application:
+            # run_polling() calls post_init between initialize() and start(); so do we.
+            assert application.post_init is not None
+            await application.post_init(application)
+            await application.start()
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+                # run_polling() calls post_stop here (it stops the sender), then shutdown,
+                # then post_shutdown.
+                assert application.post_stop is not None
+                await application.post_stop(application)
+    finally:
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
+        await service.close()
+
+
+class User:
+    """One scripted Telegram user; each action waits until the bot's answer is there."""
+
+    def __init__(self, api: FakeBotAPI, user_id: int, language_code: str | None = None) -> None:
+        self.api, self.id, self.language_code = api, user_id, language_code
+
+    def last(self) -> dict:
+        messages = self.api.sent_messages(self.id)
+        return messages[-1] if messages else {"text": "", "buttons": [], "raw_text": ""}
+
+    async def _after(self, act: Callable[[], int], expect: Callable[[dict], bool]) -> dict:
+        before = len(self.api.sent_messages(self.id))
+        act()
+
+        def answered() -> dict | None:
+            # The newest of the new messages that shows what we wait for (a reply may be a
+            # note followed by the question again).
+            new = self.api.sent_messages(self.id)[before:]
+            return next((m for m in reversed(new) if expect(m)), None)
+
+        return await self.api.wait_for(answered, timeout=10)
+
+    async def send(self, text: str, expect: Callable[[dict], bool] = lambda m: True) -> dict:
+        return await self._after(
+            lambda: self.api.send_message(self.id, text, language_code=self.language_code), expect
+        )
+
+    async def press(self, data: str, expect: Callable[[dict], bool] = lambda m: True) -> dict:
+        return await self._after(lambda: self.api.press_button(self.id, data), expect)
+
+
+def asks(step: str) -> Callable[[dict], bool]:
+    return lambda m: any(b.startswith((f"fl:a:{step}:", f"fl:t:{step}:")) for b in m["buttons"])
+
+
+def shows_offers(m: dict) -> bool:
+    return any(b.startswith("of:o:") for b in m["buttons"])
+
+
+def no_rejected_requests(api: FakeBotAPI) -> list:
+    return [e for e in api.errors if "not modified" not in e[1]]
