@@ -130,3 +130,54 @@ async def test_at_debug_the_log_holds_neither_the_token_nor_what_people_typed(
     assert api.token not in log
     assert api.token.split(":")[1] not in log
     assert "Zebrafink" not in log and "Geheimwort" not in log
+
+
+async def test_a_storm_of_bad_updates_is_answered_without_errors(
+    api: FakeBotAPI, content: Content, db_path: Path, caplog
+) -> None:
+    """Random texts, commands, stickers, locations, photos and button taps (on old messages,
+    on inline messages, with garbage data) from many people at once, some of whom block the
+    bot: every tap is answered, nothing is logged as an error, and everyone still gets an
+    answer afterwards."""
+    import logging
+    import random
+
+    caplog.set_level(logging.INFO)
+    rng = random.Random(20261201)
+    people = list(range(700, 725))
+    blocked = set(people[:3])
+    texts = ["", "hi", "/start", "/offers", "/nope", "<b>x</b>", "19", "Helmstedt", "😀" * 50,
+             "a" * 4000, "\u202eevil", "/start lang_ar", "/privacy", "/feedback", "5"]  # fmt: skip
+    buttons = ["zz", "fl:a:language:en", "fl:a:consent:agree", "of:p:1", "ev:l:1", "pr:x:yes",
+               "fl:b", "of:o:NOPE:1", "x" * 64, "fl:a:rating:3"]  # fmt: skip
+    async with running_bot(api, content, db_path):
+        for user in people:
+            api.send_message(user, "/start", language_code=rng.choice(["de", "ar", None, "uk"]))
+        await api.wait_for(lambda: all(api.sent_messages(u) for u in people), timeout=30)
+        for user in blocked:
+            api.block_user(user)
+        for _ in range(250):
+            user, roll = rng.choice(people), rng.random()
+            if roll < 0.45:
+                api.send_message(user, rng.choice(texts))
+            elif roll < 0.75:
+                api.press_button(user, rng.choice(buttons), check_keyboard=False)
+            elif roll < 0.85:
+                press_inline_button(api, user, rng.choice(buttons), "AAQinline")
+            elif roll < 0.9:
+                api.send_sticker(user)
+            elif roll < 0.95:
+                api.send_location(user, rng.uniform(-90, 90), rng.uniform(-180, 180))
+            else:
+                api.send_photo(user, caption=rng.choice(texts))
+        await api.wait_for(lambda: api.pending_updates() == 0, timeout=60)
+        # Afterwards everyone who did not block the bot still gets an answer.
+        for user in people:
+            if user not in blocked:
+                before = len(api.sent_messages(user))
+                api.send_message(user, "/help")
+                await api.wait_for(lambda u=user, b=before: len(api.sent_messages(u)) > b, 30)
+        await api.wait_for(lambda: not api.unanswered_callback_queries(), timeout=30)
+    assert api.unanswered_callback_queries() == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert any("blocked the bot" in r.getMessage() for r in caplog.records)
