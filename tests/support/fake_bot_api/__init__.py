@@ -1,17 +1,18 @@
-"""A fake Telegram Bot API server on 127.0.0.1; see `server` for what it does."""
+"""A fake Telegram Bot API server on 127.0.0.1 for the real python-telegram-bot stack.
 
-from tests.support.fake_bot_api.server import (
-    APIError,
-    FakeBotAPI,
+`FakeBotAPI` (in `server`) is the server; the other modules hold what it validates with:
+`parse_mode` (HTML), `markup` (keyboards and buttons), `wire` (HTTP and request decoding).
+"""
+
+from tests.support.fake_bot_api.common import APIError, bad_request, utf16_len
+from tests.support.fake_bot_api.markup import callback_data_of, validate_reply_markup
+from tests.support.fake_bot_api.parse_mode import (
     TelegramHTMLError,
-    UploadedFile,
-    bad_request,
-    callback_data_of,
     parse_telegram_html,
     parse_text,
-    utf16_len,
-    validate_reply_markup,
 )
+from tests.support.fake_bot_api.server import FakeBotAPI
+from tests.support.fake_bot_api.wire import UploadedFile
 
 __all__ = [
     "APIError",

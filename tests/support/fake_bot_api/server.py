@@ -23,457 +23,23 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-JSON = dict[str, Any]
-
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_DATA_BYTES = 64
-MAX_INLINE_BUTTONS = 100
-MAX_CALLBACK_ANSWER = 200
-MAX_COMMANDS = 100
-LONG_POLL_CAP = 50.0  # Telegram caps getUpdates' timeout at 50 seconds.
-
-
-class APIError(Exception):
-    """An error answer; raised inside method handlers and turned into a JSON reply."""
-
-    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.parameters = parameters
-
-
-def bad_request(detail: str) -> APIError:
-    return APIError(400, f"Bad Request: {detail}")
-
-
-class TelegramHTMLError(ValueError):
-    """The text is not valid for parse_mode=HTML; str(exc) is Telegram's detail message."""
-
-
-def utf16_len(text: str) -> int:
-    # Telegram measures offsets and lengths in UTF-16 code units (an emoji often counts 2).
-    return len(text.encode("utf-16-le")) // 2
-
-
-# --- HTML parse mode ---------------------------------------------------------------------------
-
-_ENTITY_TYPES = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "span": "spoiler",
-    "tg-spoiler": "spoiler",
-    "a": "text_link",
-    "code": "code",
-    "pre": "pre",
-    "blockquote": "blockquote",
-    "tg-emoji": "custom_emoji",
-}
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_ENTITY_RE = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8}));")
-_NAME = r"[a-zA-Z][a-zA-Z0-9-]*"
-_ATTR = r"""[a-zA-Z][a-zA-Z0-9_-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?"""
-_START_TAG_RE = re.compile(rf"<({_NAME})((?:\s+{_ATTR})*)\s*>")
-_END_TAG_RE = re.compile(rf"</({_NAME})\s*>")
-_ATTR_RE = re.compile(
-    r"""([a-zA-Z][a-zA-Z0-9_-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?"""
+from tests.support.fake_bot_api.common import (
+    JSON,
+    LONG_POLL_CAP,
+    MAX_CALLBACK_ANSWER,
+    MAX_CAPTION,
+    MAX_COMMANDS,
+    MAX_TEXT,
+    APIError,
+    bad_request,
+    utf16_len,
 )
-_TAG_NAME_RE = re.compile(r"</?([^\s>/]*)")
-
-
-def _byte_offset(text: str, index: int) -> int:
-    # Telegram reports positions as UTF-8 byte offsets.
-    return len(text[:index].encode("utf-8"))
-
-
-def _decode_entities(text: str, where: int, source: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        if text[i] != "&":
-            out.append(text[i])
-            i += 1
-            continue
-        match = _ENTITY_RE.match(text, i)
-        code = None
-        if match and match.group(1):
-            out.append(_NAMED_ENTITIES[match.group(1)])
-        elif match:
-            code = int(match.group(2) or match.group(3), 10 if match.group(2) else 16)
-        if match is None or (code is not None and not _valid_code_point(code)):
-            raise TelegramHTMLError(
-                f"Unsupported HTML entity at byte offset {_byte_offset(source, where + i)}"
-            )
-        if code is not None:
-            out.append(chr(code))
-        i = match.end()
-    return "".join(out)
-
-
-def _valid_code_point(code: int) -> bool:
-    return 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
-
-
-def parse_telegram_html(source: str) -> tuple[str, list[JSON]]:
-    """Parse text like Telegram does for parse_mode=HTML: (visible text, message entities).
-
-    Raises TelegramHTMLError for unknown tags, misnested or unclosed tags, a raw ``<``, and any
-    ``&`` that is not one of &lt; &gt; &amp; &quot; or a numeric character reference.
-    """
-    out: list[str] = []
-    pos = 0  # UTF-16 position in the visible text
-    stack: list[tuple[str, dict[str, str], int]] = []
-    entities: list[JSON] = []
-    i = 0
-    n = len(source)
-    while i < n:
-        char = source[i]
-        if char == "&":
-            match = _ENTITY_RE.match(source, i)
-            end = match.end() if match else i + 1
-            decoded = _decode_entities(source[i:end], i, source)
-            out.append(decoded)
-            pos += utf16_len(decoded)
-            i = end
-            continue
-        if char != "<":
-            # Copy a run of plain characters at once.
-            j = i
-            while j < n and source[j] not in "<&":
-                j += 1
-            out.append(source[i:j])
-            pos += utf16_len(source[i:j])
-            i = j
-            continue
-        offset = _byte_offset(source, i)
-        if source.startswith("</", i):
-            match = _END_TAG_RE.match(source, i)
-            if match is None:
-                raise TelegramHTMLError(f"Unexpected end tag at byte offset {offset}")
-            name = match.group(1).lower()
-            if not stack:
-                raise TelegramHTMLError(f"Unexpected end tag at byte offset {offset}")
-            open_name, attrs, start = stack.pop()
-            if open_name != name:
-                raise TelegramHTMLError(
-                    f'Unmatched end tag at byte offset {offset}, expected "</{open_name}>", '
-                    f'found "</{name}>"'
-                )
-            _close_entity(open_name, attrs, start, pos, stack, entities)
-            i = match.end()
-            continue
-        match = _START_TAG_RE.match(source, i)
-        if match is None or match.group(1).lower() not in _ENTITY_TYPES:
-            bad = _TAG_NAME_RE.match(source, i)
-            name = bad.group(1) if bad else ""
-            raise TelegramHTMLError(f'Unsupported start tag "{name}" at byte offset {offset}')
-        name = match.group(1).lower()
-        attrs = {
-            a.group(1).lower(): _decode_entities(
-                next((g for g in a.group(2, 3, 4) if g is not None), ""), i, source
-            )
-            for a in _ATTR_RE.finditer(match.group(2))
-        }
-        if name == "span" and attrs.get("class") != "tg-spoiler":
-            raise TelegramHTMLError('Tag "span" must have class "tg-spoiler"')
-        if name == "tg-emoji" and not attrs.get("emoji-id"):
-            raise TelegramHTMLError('Tag "tg-emoji" must have attribute "emoji-id"')
-        stack.append((name, attrs, pos))
-        i = match.end()
-    if stack:
-        raise TelegramHTMLError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
-
-
-def _close_entity(
-    name: str,
-    attrs: dict[str, str],
-    start: int,
-    end: int,
-    stack: list[tuple[str, dict[str, str], int]],
-    entities: list[JSON],
-) -> None:
-    kind = _ENTITY_TYPES[name]
-    entity: JSON = {"type": kind, "offset": start, "length": end - start}
-    if name == "a":
-        if not attrs.get("href"):
-            return  # Telegram keeps the text and drops a link without a target.
-        entity["url"] = attrs["href"]
-    elif name == "blockquote" and "expandable" in attrs:
-        entity["type"] = "expandable_blockquote"
-    elif name == "tg-emoji":
-        entity["custom_emoji_id"] = attrs["emoji-id"]
-    elif name == "code" and stack and stack[-1][0] == "pre":
-        language = attrs.get("class", "")
-        if language.startswith("language-"):
-            # <pre><code class="language-x"> is one pre entity with a language.
-            stack[-1][1]["language"] = language.removeprefix("language-")
-            return
-    elif name == "pre" and attrs.get("language"):
-        entity["language"] = attrs["language"]
-    if entity["length"] > 0:
-        entities.append(entity)
-
-
-def _strip(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
-    # Telegram trims leading and trailing whitespace and shifts/clips the entities to match.
-    stripped = text.strip()
-    if not stripped:
-        return "", []
-    lead = utf16_len(text[: len(text) - len(text.lstrip())])
-    total = utf16_len(stripped)
-    kept: list[JSON] = []
-    for entity in entities:
-        start = max(0, entity["offset"] - lead)
-        end = min(total, entity["offset"] + entity["length"] - lead)
-        if end > start:
-            kept.append({**entity, "offset": start, "length": end - start})
-    return stripped, kept
-
-
-def parse_text(
-    raw: str, parse_mode: str | None, *, limit: int, caption: bool = False
-) -> tuple[str, list[JSON]]:
-    """Visible text and entities of a message text or caption, validated like Telegram."""
-    mode = (parse_mode or "").lower()
-    if mode == "html":
-        try:
-            text, entities = parse_telegram_html(raw)
-        except TelegramHTMLError as exc:
-            raise bad_request(f"can't parse entities: {exc}") from exc
-    elif mode in ("", "markdown", "markdownv2"):
-        # Markdown is not parsed (Lotse uses HTML); the raw text is what gets counted.
-        text, entities = raw, []
-    else:
-        raise bad_request("unsupported parse_mode")
-    text, entities = _strip(text, entities)
-    if not text and not caption:
-        raise bad_request("message text is empty")
-    if utf16_len(text) > limit:
-        raise bad_request("message caption is too long" if caption else "message is too long")
-    return text, entities
-
-
-# --- reply markup ------------------------------------------------------------------------------
-
-_BUTTON_KINDS = (
-    "callback_data",
-    "url",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-)
-_URL_RE = re.compile(r"^(https?|tg)://\S+$", re.IGNORECASE)
-
-
-def validate_reply_markup(markup: Any, *, inline_only: bool = False) -> JSON:
-    """Check a parsed reply_markup the way Telegram does; returns it unchanged."""
-    if not isinstance(markup, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" in markup:
-        rows = markup["inline_keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise bad_request('field "inline_keyboard" must be an Array of Arrays')
-        buttons = [button for row in rows for button in row]
-        if len(buttons) > MAX_INLINE_BUTTONS:
-            raise bad_request("reply markup is too long")
-        for button in buttons:
-            _validate_inline_button(button)
-        return markup
-    if inline_only:
-        raise bad_request("inline keyboard expected")
-    if "keyboard" in markup:
-        rows = markup["keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise bad_request('field "keyboard" must be an Array of Arrays')
-        for button in (button for row in rows for button in row):
-            text = button.get("text") if isinstance(button, dict) else button
-            if not isinstance(text, str) or not text:
-                raise bad_request("can't parse keyboard button: Text must be non-empty")
-        return markup
-    if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
-        return markup
-    raise bad_request('can\'t find field "inline_keyboard"')
-
-
-def _validate_inline_button(button: Any) -> None:
-    if not isinstance(button, dict):
-        raise bad_request("can't parse inline keyboard button: button must be an Object")
-    text = button.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise bad_request("can't parse inline keyboard button: Text must be non-empty")
-    kinds = [kind for kind in _BUTTON_KINDS if kind in button]
-    if not kinds:
-        raise bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
-    if len(kinds) > 1:
-        raise bad_request(
-            f"can't parse inline keyboard button: exactly one of {kinds} must be used"
-        )
-    if "callback_data" in button:
-        data = button["callback_data"]
-        if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
-            raise bad_request("BUTTON_DATA_INVALID")
-    if "url" in button and not (isinstance(button["url"], str) and _URL_RE.match(button["url"])):
-        raise bad_request("BUTTON_URL_INVALID")
-
-
-def callback_data_of(markup: JSON | None) -> list[str]:
-    """All callback_data values of an inline keyboard, row by row."""
-    rows = (markup or {}).get("inline_keyboard") or []
-    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
-
-
-# --- request decoding --------------------------------------------------------------------------
-
-# Fields that PTB sends JSON-encoded; everything else is a plain string or JSON scalar.
-_JSON_FIELDS = frozenset(
-    {
-        "reply_markup",
-        "commands",
-        "scope",
-        "allowed_updates",
-        "entities",
-        "caption_entities",
-        "link_preview_options",
-        "reply_parameters",
-        "menu_button",
-    }
-)
-# Fields that must stay strings even when they look like numbers or booleans.
-_STRING_FIELDS = frozenset(
-    {
-        "text",
-        "caption",
-        "callback_query_id",
-        "inline_message_id",
-        "url",
-        "language_code",
-        "parse_mode",
-        "description",
-        "short_description",
-        "name",
-        "action",
-        "emoji",
-        "document",
-    }
-)
-_SCALAR_RE = re.compile(r"^(-?\d+|true|false)$")
-
-
-def _decode_value(key: str, value: str) -> Any:
-    if key in _JSON_FIELDS:
-        try:
-            return json.loads(value)
-        except ValueError as exc:
-            raise bad_request(f"can't parse {key} JSON object") from exc
-    if key not in _STRING_FIELDS and _SCALAR_RE.match(value):
-        return json.loads(value)
-    return value
-
-
-class UploadedFile(dict[str, Any]):
-    """A multipart file part: {"filename", "content" (bytes), "mime_type"}."""
-
-
-def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, Any]]:
-    # A small parser instead of `cgi` (deprecated, and warnings are errors here) or `email`
-    # (mangles raw UTF-8 file names, which httpx sends unencoded).
-    match = re.search(r'boundary="?([^";]+)"?', content_type)
-    if match is None:
-        raise bad_request("multipart boundary missing")
-    delimiter = b"--" + match.group(1).encode("latin-1")
-    fields: dict[str, str] = {}
-    files: dict[str, Any] = {}
-    for part in body.split(delimiter)[1:]:
-        if part.startswith(b"--"):
-            break
-        head, _, data = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        data = data.removesuffix(b"\r\n")
-        headers = head.decode("utf-8", "replace")
-        name_m = re.search(r'\bname="((?:[^"\\]|\\.)*)"', headers)
-        if name_m is None:
-            continue
-        name = unquote(name_m.group(1))
-        file_m = re.search(r'\bfilename="((?:[^"\\]|\\.)*)"', headers)
-        if file_m is None:
-            fields[name] = data.decode("utf-8")
-            continue
-        type_m = re.search(r"(?im)^content-type:\s*(\S+)", headers)
-        files[name] = UploadedFile(
-            filename=unquote(file_m.group(1)),
-            content=data,
-            mime_type=type_m.group(1) if type_m else None,
-        )
-    return fields, files
-
-
-# --- the server --------------------------------------------------------------------------------
-
-
-class _Server(ThreadingHTTPServer):
-    # Join the handler threads on server_close so nothing is left running after stop().
-    daemon_threads = False
-    block_on_close = True
-    allow_reuse_address = True
-
-    def __init__(self, api: FakeBotAPI) -> None:
-        self.api = api
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that gave up (cancelled long poll at shutdown) is normal, not an error.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    # HTTP/1.0: one request per connection, so no idle keep-alive socket blocks the shutdown.
-    protocol_version = "HTTP/1.0"
-    timeout = 10
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def _dispatch(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        status, payload = self.server.api._handle_http(
-            self.path, self.headers.get("Content-Type", ""), body
-        )
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output quiet
-
+from tests.support.fake_bot_api.markup import callback_data_of, validate_reply_markup
+from tests.support.fake_bot_api.parse_mode import parse_text
+from tests.support.fake_bot_api.wire import APIServer, UploadedFile, decode_value, parse_multipart
 
 _SEND_OR_EDIT = re.compile(r"^(send|edit|copy|forward)", re.IGNORECASE)
 
@@ -518,7 +84,7 @@ class FakeBotAPI:
         self._retry_after = 1
         self._file_ids = itertools.count(1)
         self._stopping = False
-        self._server: _Server | None = None
+        self._server: APIServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
         self._methods: dict[str, tuple[str, Callable[[JSON, dict[str, Any]], Any]]] = {
@@ -555,7 +121,7 @@ class FakeBotAPI:
             raise RuntimeError("FakeBotAPI is already running")
         with self._cond:
             self._stopping = False
-        self._server = _Server(self)
+        self._server = APIServer(self)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -932,13 +498,13 @@ class FakeBotAPI:
         try:
             raw = dict(parse_qsl(url.query, keep_blank_values=True))
             if content_type.startswith("multipart/form-data"):
-                fields, files = _parse_multipart(content_type, body)
+                fields, files = parse_multipart(content_type, body)
                 raw.update(fields)
             elif body:
                 raw.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
             known = self._methods.get(method_name.lower())
             method_name = known[0] if known else method_name
-            params = {key: _decode_value(key, value) for key, value in raw.items()}
+            params = {key: decode_value(key, value) for key, value in raw.items()}
             with self._cond:
                 self.calls.append((method_name, {**params, **files}))
             if not url.path.startswith(prefix):
