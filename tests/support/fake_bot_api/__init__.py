@@ -1,7 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1 for the real python-telegram-bot stack.
 
-`FakeBotAPI` (in `server`) is the server; the other modules hold what it validates with:
-`parse_mode` (HTML), `markup` (keyboards and buttons), `wire` (HTTP and request decoding).
+`FakeBotAPI` (in `server`) is the server: `base` holds its state and plumbing, one mixin per
+feature holds the methods (`messages`, `files`, `commands`, ...), and the rest is what it
+validates with: `parse_mode` (HTML), `markup` (keyboards and buttons), `wire` (HTTP).
 """
 
 from tests.support.fake_bot_api.common import APIError, bad_request, utf16_len

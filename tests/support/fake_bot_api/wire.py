@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from tests.support.fake_bot_api.common import bad_request
 
 if TYPE_CHECKING:
-    from tests.support.fake_bot_api.server import FakeBotAPI
+    from tests.support.fake_bot_api.base import BotAPIBase
 
 # Fields that PTB sends JSON-encoded; everything else is a plain string or JSON scalar.
 _JSON_FIELDS = frozenset(
@@ -104,7 +104,7 @@ class APIServer(ThreadingHTTPServer):
     block_on_close = True
     allow_reuse_address = True
 
-    def __init__(self, api: FakeBotAPI) -> None:
+    def __init__(self, api: BotAPIBase) -> None:
         self.api = api
         super().__init__(("127.0.0.1", 0), APIHandler)
 
@@ -128,7 +128,7 @@ class APIHandler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        status, payload = self.server.api._handle_http(
+        status, payload = self.server.api.handle_http(
             self.path, self.headers.get("Content-Type", ""), body
         )
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")

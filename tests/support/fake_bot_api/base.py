@@ -1,0 +1,381 @@
+"""State, lifecycle and shared plumbing of the fake Bot API; each feature is a mixin on it.
+
+All state lives in `BotAPIBase.__init__`, behind one lock (``_cond``): the HTTP threads and the
+test's event loop both touch it. Method handlers run with the lock held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.support.fake_bot_api.common import JSON, APIError, bad_request
+from tests.support.fake_bot_api.markup import callback_data_of, validate_reply_markup
+from tests.support.fake_bot_api.wire import APIServer, decode_value, parse_multipart
+
+Handler = Callable[[JSON, dict[str, Any]], Any]
+
+_SEND_OR_EDIT = re.compile(r"^(send|edit|copy|forward)", re.IGNORECASE)
+
+
+class BotAPIBase:
+    """The shared state and plumbing; `FakeBotAPI` adds the methods (see `server`)."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-token",
+        *,
+        bot_first_name: str = "Lotse",
+        bot_username: str = "lotse_test_bot",
+    ) -> None:
+        self.token = token
+        self.bot_user: JSON = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[tuple[str, JSON]] = []
+        self.errors: list[tuple[str, str]] = []
+        self.callback_answers: list[JSON] = []
+        self._cond = threading.Condition()
+        self._update_ids = itertools.count(1000)
+        self._updates: list[JSON] = []
+        self._users: dict[int, JSON] = {}
+        self._chats: dict[int, JSON] = {}
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._messages: dict[tuple[int, int], JSON] = {}
+        self._bot_message_order: dict[int, list[int]] = {}
+        self._events: list[JSON] = []
+        self._queries: dict[str, JSON] = {}
+        self._commands: dict[tuple[str, str], list[JSON]] = {}
+        self._blocked: set[int] = set()
+        self._rate_limited = 0
+        self._retry_after = 1
+        self._file_ids = itertools.count(1)
+        self._stopping = False
+        self._server: APIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+        # Filled by FakeBotAPI: lower-case method name -> (canonical name, handler).
+        self._methods: dict[str, tuple[str, Handler]] = {}
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """For ``ApplicationBuilder().base_url(...)``: PTB appends the token itself."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def start(self) -> Self:
+        if self._server is not None:
+            raise RuntimeError("FakeBotAPI is already running")
+        with self._cond:
+            self._stopping = False
+        self._server = APIServer(self)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"FakeBotAPI:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Release pending long polls, stop serving and join every server thread."""
+        if self._server is None or self._thread is None:
+            return
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._server.shutdown()
+        self._server.server_close()  # joins the request handler threads
+        self._thread.join()
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- inspection ---------------------------------------------------------------------------
+
+    def sent_messages(self, chat_id: int | None = None) -> list[JSON]:
+        """Every message the bot sent or edited (oldest first), optionally only in one chat.
+
+        Each entry: method, chat_id, message_id, text (visible, after parsing), raw_text (as
+        sent), parse_mode, entities, reply_markup (parsed), buttons (callback data), edited;
+        sendDocument entries also have caption and document {file_name, mime_type, content}.
+        """
+        with self._cond:
+            return [
+                copy.deepcopy(e)
+                for e in self._events
+                if chat_id is None or e["chat_id"] == chat_id
+            ]
+
+    def last_message(self, chat_id: int) -> JSON:
+        messages = self.sent_messages(chat_id)
+        if not messages:
+            raise AssertionError(f"the bot sent nothing to chat {chat_id}")
+        return messages[-1]
+
+    def current_messages(self, chat_id: int) -> list[JSON]:
+        """The bot's messages in a chat as the user sees them now (after edits/deletes)."""
+        with self._cond:
+            return [
+                copy.deepcopy(self._messages[(chat_id, mid)])
+                for mid in self._bot_message_order.get(chat_id, [])
+            ]
+
+    def calls_to(self, method: str) -> list[JSON]:
+        """The params of every call to one method."""
+        with self._cond:
+            return [params for name, params in self.calls if name == method]
+
+    def pending_updates(self) -> int:
+        """Updates the bot has not confirmed yet (via getUpdates offset)."""
+        with self._cond:
+            return len(self._updates)
+
+    async def wait_for(
+        self, predicate_or_count: Callable[[], Any] | int, timeout: float = 5.0
+    ) -> Any:
+        """Wait until predicate() is truthy (returns its value), or until at least n messages
+        were sent/edited in total (returns them). Raises AssertionError with a dump on timeout."""
+        if isinstance(predicate_or_count, int):
+            count = predicate_or_count
+
+            def check() -> tuple[bool, Any]:
+                events = self.sent_messages()
+                return len(events) >= count, events
+
+            return await self._poll(check, timeout, f"{count} sent messages")
+        predicate = predicate_or_count
+
+        def check_predicate() -> tuple[bool, Any]:
+            value = predicate()
+            return bool(value), value
+
+        what = getattr(predicate, "__name__", repr(predicate))
+        return await self._poll(check_predicate, timeout, what)
+
+    async def wait_for_messages(self, chat_id: int, n: int, timeout: float = 5.0) -> list[JSON]:
+        """Wait until the bot sent/edited at least n messages in the chat; returns them all."""
+
+        def check() -> tuple[bool, list[JSON]]:
+            events = self.sent_messages(chat_id)
+            return len(events) >= n, events
+
+        result: list[JSON] = await self._poll(check, timeout, f"{n} messages to chat {chat_id}")
+        return result
+
+    async def _poll(self, check: Callable[[], tuple[bool, Any]], timeout: float, what: str) -> Any:
+        # Polling keeps this independent of the server thread; 10 ms is fast enough for tests.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            done, value = check()
+            if done:
+                return value
+            if loop.time() >= deadline:
+                dump = self.dump()
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{dump}")
+            await asyncio.sleep(0.01)
+
+    def dump(self) -> str:
+        """A readable summary of the traffic, for failure messages."""
+        with self._cond:
+            calls = [c for c in self.calls if c[0] != "getUpdates"][-20:]
+            lines = ["calls (without getUpdates, last 20):"]
+            lines += [f"  {method} {params}" for method, params in calls]
+            lines.append("messages:")
+            lines += [
+                f"  [{e['chat_id']}#{e['message_id']}] {e['method']}: {e['text']!r} "
+                f"buttons={e['buttons']}"
+                for e in self._events
+            ]
+            lines.append(f"errors: {self.errors}")
+            lines.append(f"pending updates: {len(self._updates)}")
+            return "\n".join(lines)
+
+    # --- internals: users, chats, updates -----------------------------------------------------
+
+    def _user(self, user_id: int, first_name: str | None, language_code: str | None) -> JSON:
+        user = self._users.setdefault(
+            user_id, {"id": user_id, "is_bot": False, "first_name": "Test"}
+        )
+        if first_name is not None:
+            user["first_name"] = first_name
+        if language_code is not None:
+            user["language_code"] = language_code
+        return dict(user)
+
+    def _user_message(
+        self,
+        user_id: int,
+        content: JSON,
+        first_name: str | None,
+        language_code: str | None,
+        chat_type: str,
+        chat_id: int | None,
+    ) -> int:
+        with self._cond:
+            user = self._user(user_id, first_name, language_code)
+            if chat_type == "private":
+                chat: JSON = {"id": user_id, "type": "private", "first_name": user["first_name"]}
+            else:
+                chat = {"id": chat_id if chat_id is not None else -user_id, "type": chat_type}
+                chat["title"] = "Test group"
+            self._chats[chat["id"]] = chat
+            message = {
+                "message_id": self._next_message_id(chat["id"]),
+                "date": int(time.time()),
+                "chat": dict(chat),
+                "from": user,
+                **content,
+            }
+            self._messages[(chat["id"], message["message_id"])] = message
+            return self._queue({"update_id": next(self._update_ids), "message": message})
+
+    def _queue(self, update: JSON) -> int:
+        self._updates.append(update)
+        self._cond.notify_all()  # wake a waiting long poll
+        return int(update["update_id"])
+
+    def _next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _visible_buttons(self, chat_id: int) -> dict[int, list[str]]:
+        return {
+            mid: callback_data_of(self._messages[(chat_id, mid)].get("reply_markup"))
+            for mid in self._bot_message_order.get(chat_id, [])
+        }
+
+    # --- internals: HTTP ----------------------------------------------------------------------
+
+    def handle_http(self, path: str, content_type: str, body: bytes) -> tuple[int, JSON]:
+        """Answer one Bot API request: (HTTP status, JSON answer). Called by the HTTP thread."""
+        url = urlsplit(path)
+        prefix = f"/bot{self.token}/"
+        method_name = url.path.rsplit("/", 1)[-1]
+        params: JSON = {}
+        files: dict[str, Any] = {}
+        try:
+            raw = dict(parse_qsl(url.query, keep_blank_values=True))
+            if content_type.startswith("multipart/form-data"):
+                fields, files = parse_multipart(content_type, body)
+                raw.update(fields)
+            elif body:
+                raw.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+            known = self._methods.get(method_name.lower())
+            method_name = known[0] if known else method_name
+            params = {key: decode_value(key, value) for key, value in raw.items()}
+            with self._cond:
+                self.calls.append((method_name, {**params, **files}))
+            if not url.path.startswith(prefix):
+                code = 401 if url.path.startswith("/bot") else 404
+                raise APIError(code, "Unauthorized" if code == 401 else "Not Found")
+            if known is None:
+                raise APIError(404, "Not Found")
+            with self._cond:
+                return 200, {"ok": True, "result": known[1](params, files)}
+        except APIError as exc:
+            answer: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                answer["parameters"] = exc.parameters
+            with self._cond:
+                self.errors.append((method_name, exc.description))
+            return exc.code, answer
+        except Exception as exc:  # a bug in the fake: make it loud instead of hanging PTB
+            with self._cond:
+                self.errors.append((method_name, f"Internal Server Error: {exc!r}"))
+            return 500, {"ok": False, "error_code": 500, "description": f"fake server: {exc!r}"}
+
+    # --- internals: shared by the method handlers (called with the lock held) -----------------
+
+    def _chat_for_send(self, params: JSON, method: str) -> int:
+        """Common checks of send/edit methods: flood control, chat exists, not blocked."""
+        if self._rate_limited > 0 and _SEND_OR_EDIT.match(method):
+            self._rate_limited -= 1
+            raise APIError(
+                429,
+                f"Too Many Requests: retry after {self._retry_after}",
+                {"retry_after": self._retry_after},
+            )
+        chat_id = params.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise bad_request("chat_id is empty")
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            raise bad_request("chat not found")
+        if chat_id in self._blocked:
+            raise APIError(403, "Forbidden: bot was blocked by the user")
+        return chat_id
+
+    def _markup(self, params: JSON, *, inline_only: bool = False) -> JSON | None:
+        if params.get("reply_markup") in (None, ""):
+            return None
+        return validate_reply_markup(params["reply_markup"], inline_only=inline_only)
+
+    def _record(self, method: str, message: JSON, raw_text: str | None, parse_mode: Any) -> None:
+        markup = message.get("reply_markup")
+        event: JSON = {
+            "method": method,
+            "chat_id": message["chat"]["id"],
+            "message_id": message["message_id"],
+            "text": message.get("text", message.get("caption")),
+            "raw_text": raw_text,
+            "parse_mode": parse_mode,
+            "entities": message.get("entities", message.get("caption_entities", [])),
+            "reply_markup": markup,
+            "buttons": callback_data_of(markup),
+            "edited": method.startswith("edit"),
+        }
+        if "document" in message:
+            event["caption"] = message.get("caption")
+            event["document"] = message["_upload"]
+        self._events.append(event)
+
+    def _bot_message(self, chat_id: int, content: JSON) -> JSON:
+        message_id = self._next_message_id(chat_id)
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": dict(self._chats[chat_id]),
+            "from": dict(self.bot_user),
+            **content,
+        }
+        self._messages[(chat_id, message_id)] = message
+        self._bot_message_order.setdefault(chat_id, []).append(message_id)
+        return message
+
+    @staticmethod
+    def _public(message: JSON) -> JSON:
+        # Internal keys (prefixed "_") never go over the wire.
+        return {k: copy.deepcopy(v) for k, v in message.items() if not k.startswith("_")}
+
+    def _editable(self, params: JSON, method: str) -> JSON:
+        if params.get("inline_message_id"):
+            raise bad_request("MESSAGE_ID_INVALID")  # no inline mode in this fake
+        chat_id = self._chat_for_send(params, method)
+        message_id = params.get("message_id")
+        if not isinstance(message_id, int):
+            raise bad_request("message identifier is not specified")
+        message = self._messages.get((chat_id, message_id))
+        if message is None or message_id not in self._bot_message_order.get(chat_id, []):
+            raise bad_request("message to edit not found")
+        return message
