@@ -375,3 +375,69 @@ async def test_application_end_to_end(api: FakeBotAPI) -> None:
         "answerCallbackQuery",
         "editMessageText",
     ]
+
+
+# --- users who never started the bot, blocking, the 48-hour deletion limit ----------------------
+
+
+class ManualClock:
+    """Unix time that a test moves by hand (FakeBotAPI's clock)."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_bot_cannot_start_a_conversation(api: FakeBotAPI, bot: Bot) -> None:
+    api.add_user(USER, first_name="Amina")
+    api.send_message(USER + 1, "hello group", chat_type="group", chat_id=-1005)
+    for stranger in (USER, USER + 1):  # known to Telegram, but never wrote to the bot
+        with pytest.raises(Forbidden, match=r"(?i)bot can't initiate conversation with a user"):
+            await bot.send_message(stranger, "hi")
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(USER + 2, "nobody")  # no such user at all
+    api.send_message(USER, "/start")
+    await bot.send_message(USER, "welcome")
+    assert [m["text"] for m in api.sent_messages(USER)] == ["welcome"]
+
+
+async def test_blocking_and_unblocking_send_my_chat_member_updates(
+    api: FakeBotAPI, bot: Bot
+) -> None:
+    api.send_message(USER, "/start", first_name="Omar")
+    blocked = api.block_user(USER)
+    assert api.block_user(USER) is None  # already blocked: nothing new happens
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
+        await bot.send_message(USER, "still there?")
+    unblocked = api.unblock_user(USER)
+    updates = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in updates][-2:] == [blocked, unblocked]
+    kicked, member = (u.my_chat_member for u in updates[-2:])
+    assert kicked is not None and member is not None
+    assert kicked.chat.id == USER and kicked.chat.type == "private"
+    assert kicked.from_user.id == USER
+    assert (kicked.old_chat_member.status, kicked.new_chat_member.status) == ("member", "kicked")
+    assert kicked.new_chat_member.user.id == bot.id
+    assert (member.old_chat_member.status, member.new_chat_member.status) == ("kicked", "member")
+    await bot.send_message(USER, "welcome back")
+
+
+async def test_a_message_can_be_deleted_only_within_48_hours() -> None:
+    clock = ManualClock()
+    with FakeBotAPI(clock=clock) as api:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            api.send_message(USER, "hi")
+            first = await bot.send_message(USER, "one")
+            second = await bot.send_message(USER, "two")
+            assert first.date.timestamp() == clock.now
+            clock.now += 48 * 3600 - 1
+            assert await bot.delete_message(USER, first.message_id)
+            assert await bot.delete_message(USER, 1)  # the user's own message, in private
+            clock.now += 1
+            with pytest.raises(BadRequest, match=r"(?i)message can't be deleted for everyone"):
+                await bot.delete_message(USER, second.message_id)
+            with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+                await bot.delete_message(USER, first.message_id)
+    assert [m["text"] for m in api.current_messages(USER)] == ["two"]

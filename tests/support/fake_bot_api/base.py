@@ -34,8 +34,12 @@ class BotAPIBase:
         *,
         bot_first_name: str = "Lotse",
         bot_username: str = "lotse_test_bot",
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
+        # Unix time for message dates, the 48-hour deletion limit and query age; a test may
+        # pass its own to move time. Waiting (long polls, retries) uses real time.
+        self.clock = clock
         self.bot_user: JSON = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -244,13 +248,16 @@ class BotAPIBase:
             self._chats[chat["id"]] = chat
             message = {
                 "message_id": self._next_message_id(chat["id"]),
-                "date": int(time.time()),
+                "date": self._now(),
                 "chat": dict(chat),
                 "from": user,
                 **content,
             }
             self._messages[(chat["id"], message["message_id"])] = message
             return self._queue({"update_id": next(self._update_ids), "message": message})
+
+    def _now(self) -> int:
+        return int(self.clock())
 
     def _queue(self, update: JSON) -> int:
         self._updates.append(update)
@@ -259,6 +266,28 @@ class BotAPIBase:
 
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _private_chat(self, user_id: int) -> JSON:
+        user = self._users[user_id]
+        return {"id": user_id, "type": "private", "first_name": user["first_name"]}
+
+    def _bot_membership(self, status: str) -> JSON:
+        """The bot as a ChatMember with this status (PTB needs every field of the kind)."""
+        member: JSON = {"status": status, "user": dict(self.bot_user)}
+        if status == "kicked":
+            member["until_date"] = 0  # forever
+        return member
+
+    def _queue_my_chat_member(self, chat: JSON, by: JSON, old: str, new: str) -> int:
+        """Telegram tells the bot when its own membership in a chat changes."""
+        change = {
+            "chat": dict(chat),
+            "from": dict(by),
+            "date": self._now(),
+            "old_chat_member": self._bot_membership(old),
+            "new_chat_member": self._bot_membership(new),
+        }
+        return self._queue({"update_id": next(self._update_ids), "my_chat_member": change})
 
     def _visible_buttons(self, chat_id: int) -> dict[int, list[str]]:
         return {
@@ -320,6 +349,9 @@ class BotAPIBase:
         chat_id = params.get("chat_id")
         if chat_id is None or chat_id == "":
             raise bad_request("chat_id is empty")
+        if isinstance(chat_id, int) and chat_id not in self._chats and chat_id in self._users:
+            # A real user, but no private chat: only the user can start one.
+            raise APIError(403, "Forbidden: bot can't initiate conversation with a user")
         if not isinstance(chat_id, int) or chat_id not in self._chats:
             raise bad_request("chat not found")
         if chat_id in self._blocked:
@@ -354,7 +386,7 @@ class BotAPIBase:
         message_id = self._next_message_id(chat_id)
         message = {
             "message_id": message_id,
-            "date": int(time.time()),
+            "date": self._now(),
             "chat": dict(self._chats[chat_id]),
             "from": dict(self.bot_user),
             **content,

@@ -19,6 +19,8 @@ from tests.support.fake_bot_api.common import (
 from tests.support.fake_bot_api.markup import callback_data_of
 from tests.support.fake_bot_api.parse_mode import parse_text
 
+DELETE_WINDOW = 48 * 3600  # a bot can delete a message only within 48 hours of sending
+
 
 class MessagesMixin(BotAPIBase):
     """Users who write, tap buttons and block the bot; the methods that answer them."""
@@ -169,14 +171,33 @@ class MessagesMixin(BotAPIBase):
         with self._cond:
             return self._queue({"update_id": next(self._update_ids), **update})
 
-    def block_user(self, user_id: int) -> None:
-        """From now on, sending to this user's chat answers 403 like a bot blocked by the user."""
+    def add_user(
+        self, user_id: int, *, first_name: str | None = None, language_code: str | None = None
+    ) -> None:
+        """A Telegram user who never wrote to the bot: sending to them answers 403."""
         with self._cond:
-            self._blocked.add(user_id)
+            self._user(user_id, first_name, language_code)
 
-    def unblock_user(self, user_id: int) -> None:
+    def block_user(self, user_id: int) -> int | None:
+        """The user blocks the bot: sending to them answers 403 from now on, and the bot gets a
+        my_chat_member update (status kicked), as from Telegram. Returns its update_id."""
         with self._cond:
+            if user_id in self._blocked:
+                return None
+            self._blocked.add(user_id)
+            user = self._user(user_id, None, None)
+            chat = self._private_chat(user_id)
+            return self._queue_my_chat_member(chat, user, "member", "kicked")
+
+    def unblock_user(self, user_id: int) -> int | None:
+        """The user unblocks the bot (my_chat_member update, status member); its update_id."""
+        with self._cond:
+            if user_id not in self._blocked:
+                return None
             self._blocked.discard(user_id)
+            user = self._user(user_id, None, None)
+            chat = self._private_chat(user_id)
+            return self._queue_my_chat_member(chat, user, "kicked", "member")
 
     def rate_limit_next(self, n: int, retry_after: int = 1) -> None:
         """The next n send/edit requests answer 429 Too Many Requests with retry_after."""
@@ -269,7 +290,7 @@ class MessagesMixin(BotAPIBase):
             message["entities"] = entities
         if new_markup:
             message["reply_markup"] = new_markup
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = self._now()
         self._record("editMessageText", message, raw, params.get("parse_mode"))
         return self._public(message)
 
@@ -285,7 +306,7 @@ class MessagesMixin(BotAPIBase):
         message.pop("reply_markup", None)
         if new_markup:
             message["reply_markup"] = new_markup
-        message["edit_date"] = int(time.time())
+        message["edit_date"] = self._now()
         self._record("editMessageReplyMarkup", message, None, None)
         return self._public(message)
 
@@ -313,9 +334,17 @@ class MessagesMixin(BotAPIBase):
         chat_id = self._chat_for_send(params, "deleteMessage")
         message_id = params.get("message_id")
         order = self._bot_message_order.get(chat_id, [])
-        if message_id not in order:
+        message = self._messages.get((chat_id, message_id or 0))
+        private = self._chats[chat_id]["type"] == "private"
+        # Bots delete their own messages, and in private chats the user's too.
+        if message is None or not (message_id in order or private):
             raise bad_request("message to delete not found")
-        order.remove(message_id)
+        if self._now() - message["date"] >= DELETE_WINDOW:
+            raise bad_request(
+                "message can't be deleted for everyone" if private else "message can't be deleted"
+            )
+        if message_id in order:
+            order.remove(message_id)
         del self._messages[(chat_id, message_id)]
         return True
 

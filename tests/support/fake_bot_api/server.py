@@ -19,6 +19,8 @@ every Bot API method the fake knows.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from tests.support.fake_bot_api.base import Handler
@@ -37,8 +39,11 @@ class FakeBotAPI(MessagesMixin, FilesMixin, CommandsMixin):
         *,
         bot_first_name: str = "Lotse",
         bot_username: str = "lotse_test_bot",
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(token, bot_first_name=bot_first_name, bot_username=bot_username)
+        super().__init__(
+            token, bot_first_name=bot_first_name, bot_username=bot_username, clock=clock
+        )
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "deleteWebhook": self._delete_webhook,
