@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import struct
 import threading
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -18,7 +20,7 @@ from telegram import (
     InputFile,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from tests.support.fake_bot_api import (
@@ -441,3 +443,138 @@ async def test_a_message_can_be_deleted_only_within_48_hours() -> None:
             with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
                 await bot.delete_message(USER, first.message_id)
     assert [m["text"] for m in api.current_messages(USER)] == ["two"]
+
+
+# --- documents and photos, up and down -----------------------------------------------------------
+
+
+def tiny_png(width: int, height: int) -> bytes:
+    """A valid grey PNG of that size (what a phone camera would send, only smaller)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+async def file_bot(api: FakeBotAPI) -> AsyncIterator[Bot]:
+    async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as client:
+        yield client
+
+
+async def test_a_user_document_is_downloaded_through_get_file(
+    api: FakeBotAPI, file_bot: Bot
+) -> None:
+    # Lotse derives the file URL from the API URL the same way (bot/channels/telegram.py).
+    assert api.base_url.removesuffix("/bot") + "/file/bot" == api.base_file_url
+    payload = "Zeugnis, Seite 1 📄\n".encode() * 2000
+    api.send_document(USER, "Zeugnis.pdf", payload, caption="mein Zeugnis")
+    (update,) = await file_bot.get_updates(timeout=0)
+    assert update.message is not None and update.message.caption == "mein Zeugnis"
+    document = update.message.document
+    assert document is not None
+    assert (document.file_name, document.mime_type) == ("Zeugnis.pdf", "application/pdf")
+    assert document.file_size == len(payload)
+    file = await file_bot.get_file(document.file_id)
+    assert file.file_unique_id == document.file_unique_id and file.file_size == len(payload)
+    assert file.file_path is not None and file.file_path.endswith(".pdf")
+    assert bytes(await file.download_as_bytearray()) == payload
+    # The path stays the same when asked again, as on Telegram.
+    assert (await file_bot.get_file(document.file_id)).file_path == file.file_path
+
+
+async def test_get_file_refuses_more_than_20_mb(api: FakeBotAPI, file_bot: Bot) -> None:
+    api.send_document(USER, "exactly.bin", bytes(20_000_000))
+    api.send_document(USER, "too-big.mp4", bytes(20_000_001))
+    exactly, too_big = (u.message.document for u in await file_bot.get_updates(timeout=0))
+    assert exactly is not None and too_big is not None
+    assert (await file_bot.get_file(exactly.file_id)).file_size == 20_000_000
+    with pytest.raises(BadRequest, match=r"(?i)file is too big"):
+        await file_bot.get_file(too_big.file_id)
+    with pytest.raises(BadRequest, match=r"(?i)wrong file_id"):
+        await file_bot.get_file("no-such-file")
+
+
+async def test_uploads_over_50_mb_are_refused(api: FakeBotAPI, file_bot: Bot) -> None:
+    api.send_message(USER, "/export")
+    with pytest.raises(NetworkError, match="Request Entity Too Large"):
+        await file_bot.send_document(USER, InputFile(bytes(50_000_001), filename="big.zip"))
+    assert api.errors == [("sendDocument", "Request Entity Too Large")]
+    assert api.sent_messages(USER) == []
+
+
+async def test_files_the_bot_sent_can_be_downloaded_and_sent_again(
+    api: FakeBotAPI, file_bot: Bot
+) -> None:
+    api.send_message(USER, "/export")
+    ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    sent = await file_bot.send_document(USER, InputFile(ics, filename="event.ics"))
+    assert sent.document is not None
+    file = await file_bot.get_file(sent.document.file_id)
+    assert bytes(await file.download_as_bytearray()) == ics
+    again = await file_bot.send_document(USER, sent.document.file_id)
+    assert again.document is not None
+    assert again.document.file_unique_id == sent.document.file_unique_id
+    assert api.sent_messages(USER)[-1]["document"]["content"] == ics
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+        await file_bot.send_document(USER, "made-up-file-id")
+
+
+async def test_send_photo_answers_sizes_and_is_recorded(api: FakeBotAPI, file_bot: Bot) -> None:
+    api.send_message(USER, "/map")
+    picture = tiny_png(1000, 500)
+    upload = InputFile(picture, filename="map.png")
+    caption = "<b>Weg</b> zur KVHS"
+    sent = await file_bot.send_photo(USER, upload, caption=caption, parse_mode="HTML")
+    sizes = [(p.width, p.height) for p in sent.photo]
+    assert sizes == [(90, 45), (320, 160), (800, 400), (1000, 500)]
+    assert sent.caption == "Weg zur KVHS"
+    largest = await file_bot.get_file(sent.photo[-1].file_id)
+    assert bytes(await largest.download_as_bytearray()) == picture
+    (record,) = api.sent_messages(USER)
+    assert record["method"] == "sendPhoto"
+    assert record["caption"] == "Weg zur KVHS"
+    assert record["photo"]["content"] == picture
+    again = await file_bot.send_photo(USER, sent.photo[-1].file_id)
+    assert [p.file_unique_id for p in again.photo] == [p.file_unique_id for p in sent.photo]
+    with pytest.raises(BadRequest, match=r"(?i)can't use file of type Photo as Document"):
+        await file_bot.send_document(USER, sent.photo[0].file_id)
+
+
+async def test_send_photo_is_validated_like_telegram(api: FakeBotAPI, file_bot: Bot) -> None:
+    api.send_message(USER, "/map")
+    picture = tiny_png(20, 20)
+    await file_bot.send_photo(USER, picture, caption=f"<i>{'x' * 1024}</i>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+        await file_bot.send_photo(USER, picture, caption="x" * 1025)
+    with pytest.raises(BadRequest, match=r"(?i)IMAGE_PROCESS_FAILED"):
+        await file_bot.send_photo(USER, InputFile(b"%PDF-1.7 not a picture", filename="a.png"))
+    with pytest.raises(BadRequest, match=r"(?i)PHOTO_INVALID_DIMENSIONS"):
+        await file_bot.send_photo(USER, tiny_png(21, 1))  # wider than 20:1
+    assert len(api.sent_messages(USER)) == 1
+
+
+async def test_downloads_need_the_token_and_a_known_path(api: FakeBotAPI) -> None:
+    api.send_document(USER, "a.txt", b"hello")
+    async with Bot(api.token, base_url=api.base_url) as plain:
+        (update,) = await plain.get_updates(timeout=0)
+        assert update.message is not None and update.message.document is not None
+        file = await plain.get_file(update.message.document.file_id)
+    assert file.file_path is not None
+    path = file.file_path.rsplit("/", 2)[-2:]  # "documents", "file_1.txt"
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api.port}") as client:
+        good = await client.get(f"/file/bot{api.token}/{'/'.join(path)}")
+        wrong_token = await client.get(f"/file/bot999:nope/{'/'.join(path)}")
+        unknown = await client.get(f"/file/bot{api.token}/documents/file_99.txt")
+    assert (good.status_code, good.content) == (200, b"hello")
+    assert good.headers["content-type"] == "text/plain"
+    assert (wrong_token.status_code, unknown.status_code) == (401, 404)

@@ -67,6 +67,9 @@ class BotAPIBase:
         self._rate_limited = 0
         self._retry_after = 1
         self._file_ids = itertools.count(1)
+        self._files: dict[str, JSON] = {}  # file_id -> file, with its bytes (see files.py)
+        self._file_paths: dict[str, str] = {}  # file_path (from getFile) -> file_id
+        self._file_paths_made = itertools.count(1)
         self._stopping = False
         self._server: APIServer | None = None
         self._thread: threading.Thread | None = None
@@ -80,6 +83,11 @@ class BotAPIBase:
     def base_url(self) -> str:
         """For ``ApplicationBuilder().base_url(...)``: PTB appends the token itself."""
         return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """For ``ApplicationBuilder().base_file_url(...)``: downloads of getFile's file_path."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
 
     def start(self) -> Self:
         if self._server is not None:
@@ -377,9 +385,9 @@ class BotAPIBase:
             "buttons": callback_data_of(markup),
             "edited": method.startswith("edit"),
         }
-        if "document" in message:
+        if "_upload" in message:  # a file: its caption, name, type and bytes
             event["caption"] = message.get("caption")
-            event["document"] = message["_upload"]
+            event["document" if "document" in message else "photo"] = message["_upload"]
         self._events.append(event)
 
     def _bot_message(self, chat_id: int, content: JSON) -> JSON:

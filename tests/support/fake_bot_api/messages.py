@@ -60,58 +60,6 @@ class MessagesMixin(BotAPIBase):
         content: JSON = {"location": {"latitude": latitude, "longitude": longitude}}
         return self._user_message(user_id, content, first_name, language_code, chat_type, chat_id)
 
-    def send_sticker(
-        self,
-        user_id: int,
-        emoji: str = "👍",
-        *,
-        first_name: str | None = None,
-        language_code: str | None = None,
-        chat_type: str = "private",
-        chat_id: int | None = None,
-    ) -> int:
-        number = next(self._file_ids)
-        sticker: JSON = {
-            "file_id": f"sticker-{number}",
-            "file_unique_id": f"usticker{number}",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-            "file_size": 20480,
-        }
-        content: JSON = {"sticker": sticker}
-        return self._user_message(user_id, content, first_name, language_code, chat_type, chat_id)
-
-    def send_photo(
-        self,
-        user_id: int,
-        caption: str | None = None,
-        *,
-        first_name: str | None = None,
-        language_code: str | None = None,
-        chat_type: str = "private",
-        chat_id: int | None = None,
-    ) -> int:
-        number = next(self._file_ids)
-        content: JSON = {
-            "photo": [
-                {
-                    "file_id": f"photo-{number}-{size}",
-                    "file_unique_id": f"uphoto{number}{size}",
-                    "width": size,
-                    "height": size * 3 // 4,
-                    "file_size": size * 100,
-                }
-                for size in (90, 320, 800)
-            ]
-        }
-        if caption is not None:
-            content["caption"] = caption
-        return self._user_message(user_id, content, first_name, language_code, chat_type, chat_id)
-
     def press_button(
         self,
         user_id: int,

@@ -56,6 +56,8 @@ class FakeBotAPI(MessagesMixin, FilesMixin, CommandsMixin):
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
+            "getFile": self._get_file,
             "sendChatAction": self._send_chat_action,
             "deleteMessage": self._delete_message,
             "setChatMenuButton": self._true,

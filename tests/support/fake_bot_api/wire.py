@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from tests.support.fake_bot_api.common import bad_request
 
 if TYPE_CHECKING:
-    from tests.support.fake_bot_api.base import BotAPIBase
+    from tests.support.fake_bot_api.server import FakeBotAPI
 
 # Fields that PTB sends JSON-encoded; everything else is a plain string or JSON scalar.
 _JSON_FIELDS = frozenset(
@@ -43,6 +43,8 @@ _STRING_FIELDS = frozenset(
         "action",
         "emoji",
         "document",
+        "photo",
+        "file_id",
     }
 )
 _SCALAR_RE = re.compile(r"^(-?\d+|true|false)$")
@@ -104,7 +106,7 @@ class APIServer(ThreadingHTTPServer):
     block_on_close = True
     allow_reuse_address = True
 
-    def __init__(self, api: BotAPIBase) -> None:
+    def __init__(self, api: FakeBotAPI) -> None:
         self.api = api
         super().__init__(("127.0.0.1", 0), APIHandler)
 
@@ -123,7 +125,11 @@ class APIHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def do_GET(self) -> None:
-        self._dispatch()
+        if self.path.startswith("/file/"):  # a download (PTB's base_file_url)
+            status, body, content_type = self.server.api.serve_file(self.path)
+            self._answer(status, body, content_type)
+        else:
+            self._dispatch()
 
     def _dispatch(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -131,9 +137,11 @@ class APIHandler(BaseHTTPRequestHandler):
         status, payload = self.server.api.handle_http(
             self.path, self.headers.get("Content-Type", ""), body
         )
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self._answer(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json")
+
+    def _answer(self, status: int, data: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Connection", "close")
         self.end_headers()
