@@ -47,7 +47,7 @@ async def bot(api: FakeBotAPI) -> AsyncIterator[Bot]:
         yield client
 
 
-# --- HTML parse mode ----------------------------------------------------------------------------
+# --- HTML parse mode -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_at_most_100_inline_buttons() -> None:
         validate_reply_markup({"inline_keyboard": rows})
 
 
-# --- over HTTP with PTB's own Bot ---------------------------------------------------------------
+# --- over HTTP with PTB's own Bot ----------------------------------------------------------------
 # PTB drops "Bad Request: " and capitalises the rest, hence the case-insensitive matches.
 
 
@@ -314,7 +314,7 @@ def test_press_button_needs_a_button_on_screen(api: FakeBotAPI) -> None:
         api.press_button(USER, "nope")
 
 
-# --- end to end with telegram.ext.Application ---------------------------------------------------
+# --- end to end with telegram.ext.Application ----------------------------------------------------
 
 
 async def test_application_end_to_end(api: FakeBotAPI) -> None:
@@ -379,7 +379,7 @@ async def test_application_end_to_end(api: FakeBotAPI) -> None:
     ]
 
 
-# --- users who never started the bot, blocking, the 48-hour deletion limit ----------------------
+# --- users who never started the bot, blocking, the 48-hour deletion limit -----------------------
 
 
 class ManualClock:
@@ -578,3 +578,99 @@ async def test_downloads_need_the_token_and_a_known_path(api: FakeBotAPI) -> Non
     assert (good.status_code, good.content) == (200, b"hello")
     assert good.headers["content-type"] == "text/plain"
     assert (wrong_token.status_code, unknown.status_code) == (401, 404)
+
+
+# --- groups and forum topics ---------------------------------------------------------------------
+
+FORUM = -1001234567890
+STAFF = 4343
+
+
+async def test_a_forum_topic_from_creation_to_deletion(api: FakeBotAPI, bot: Bot) -> None:
+    added = api.create_group(FORUM, "Lotse staff", forum=True, owner=STAFF)
+    topic = await bot.create_forum_topic(FORUM, "Fall 17: Amina")
+    thread = topic.message_thread_id
+    assert (topic.name, topic.icon_color) == ("Fall 17: Amina", 0x6FB9F0)
+    sent = await bot.send_message(FORUM, "Neue Anfrage", message_thread_id=thread)
+    assert (sent.message_thread_id, sent.is_topic_message) == (thread, True)
+    api.send_message(
+        STAFF, "Ich übernehme", chat_type="supergroup", chat_id=FORUM, message_thread_id=thread
+    )
+    updates = await bot.get_updates(timeout=0)
+    assert updates[0].update_id == added and updates[0].my_chat_member is not None
+    admin = updates[0].my_chat_member.new_chat_member
+    assert admin.status == "administrator" and getattr(admin, "can_manage_topics", False)
+    reply = updates[-1].message
+    assert reply is not None and reply.chat.is_forum
+    assert (reply.message_thread_id, reply.is_topic_message) == (thread, True)
+
+    assert await bot.edit_forum_topic(FORUM, thread, name="Fall 17: erledigt")
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_NOT_MODIFIED"):
+        await bot.edit_forum_topic(FORUM, thread, name="Fall 17: erledigt")
+    assert await bot.close_forum_topic(FORUM, thread)
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_CLOSED"):
+        await bot.send_message(FORUM, "noch was", message_thread_id=thread)
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_NOT_MODIFIED"):
+        await bot.close_forum_topic(FORUM, thread)
+    assert api.topics(FORUM) == [
+        {
+            "message_thread_id": thread,
+            "name": "Fall 17: erledigt",
+            "icon_color": 0x6FB9F0,
+            "closed": True,
+        }
+    ]
+    assert await bot.reopen_forum_topic(FORUM, thread)
+    await bot.send_document(
+        FORUM, InputFile(b"notes", filename="notes.txt"), message_thread_id=thread
+    )
+    texts = [m.get("text") for m in api.topic_messages(FORUM, thread)]
+    assert texts == [None, "Neue Anfrage", "Ich übernehme", None]  # created, ..., document
+    assert api.sent_messages(FORUM)[-1]["message_thread_id"] == thread
+
+    assert await bot.delete_forum_topic(FORUM, thread)
+    assert api.topics(FORUM) == [] and api.topic_messages(FORUM, thread) == []
+    assert api.current_messages(FORUM) == []
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(FORUM, "hallo?", message_thread_id=thread)
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_ID_INVALID"):
+        await bot.close_forum_topic(FORUM, thread)
+
+
+async def test_topic_methods_need_a_forum_and_the_right(api: FakeBotAPI, bot: Bot) -> None:
+    api.create_group(-1001, "Ordinary group")
+    api.create_group(-1002, "Forum, bot without rights", forum=True, can_manage_topics=False)
+    api.create_group(FORUM, "Lotse staff", forum=True)
+    api.send_message(USER, "/start")
+    for chat_id in (-1001, USER):
+        with pytest.raises(BadRequest, match=r"(?i)the chat is not a forum"):
+            await bot.create_forum_topic(chat_id, "Fall 1")
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
+        await bot.create_forum_topic(-1002, "Fall 1")
+    assert (await bot.create_forum_topic(FORUM, "x" * 128)).name == "x" * 128
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_TITLE_TOO_LONG"):
+        await bot.create_forum_topic(FORUM, "x" * 129)
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_TITLE_EMPTY"):
+        await bot.create_forum_topic(FORUM, " ")
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(FORUM, "where to?", message_thread_id=999)
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(-1001, "not a forum", message_thread_id=1)
+    general = await bot.send_message(FORUM, "into General")
+    assert general.message_thread_id is None
+
+
+async def test_an_admin_bot_deletes_any_message_in_its_group() -> None:
+    clock = ManualClock()
+    with FakeBotAPI(clock=clock) as api:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            api.create_group(FORUM, "Lotse staff", forum=True, members=[STAFF])
+            api.send_message(STAFF, "old note", chat_type="supergroup", chat_id=FORUM)
+            (update,) = (await bot.get_updates(timeout=0))[-1:]
+            assert update.message is not None
+            clock.now += 72 * 3600
+            assert await bot.delete_message(FORUM, update.message.message_id)
+            api.create_group(-1003, "Bot is a member only", bot_is_admin=False, members=[STAFF])
+            api.send_message(STAFF, "not yours", chat_type="supergroup", chat_id=-1003)
+            with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+                await bot.delete_message(-1003, 1)

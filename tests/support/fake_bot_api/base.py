@@ -23,6 +23,23 @@ from tests.support.fake_bot_api.wire import APIServer, decode_value, parse_multi
 Handler = Callable[[JSON, dict[str, Any]], Any]
 
 _SEND_OR_EDIT = re.compile(r"^(send|edit|copy|forward)", re.IGNORECASE)
+# Every field of ChatMemberAdministrator besides status and user.
+_ADMIN_RIGHTS = (
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_pin_messages",
+    "can_manage_topics",
+)
 
 
 class BotAPIBase:
@@ -64,6 +81,10 @@ class BotAPIBase:
         self._queries: dict[str, JSON] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._blocked: set[int] = set()
+        # Groups (see forum.py): members by chat, the bot's admin rights (None: a member).
+        self._members: dict[int, dict[int, str]] = {}
+        self._bot_admin_rights: dict[int, JSON | None] = {}
+        self._topics: dict[tuple[int, int], JSON] = {}  # (chat_id, message_thread_id) -> topic
         self._rate_limited = 0
         self._retry_after = 1
         self._file_ids = itertools.count(1)
@@ -245,14 +266,21 @@ class BotAPIBase:
         language_code: str | None,
         chat_type: str,
         chat_id: int | None,
+        *,
+        message_thread_id: int | None = None,
     ) -> int:
         with self._cond:
             user = self._user(user_id, first_name, language_code)
             if chat_type == "private":
                 chat: JSON = {"id": user_id, "type": "private", "first_name": user["first_name"]}
             else:
-                chat = {"id": chat_id if chat_id is not None else -user_id, "type": chat_type}
-                chat["title"] = "Test group"
+                group_id = chat_id if chat_id is not None else -user_id
+                chat = self._chats.get(group_id) or {
+                    "id": group_id,
+                    "type": chat_type,
+                    "title": "Test group",
+                }
+                self._members.setdefault(group_id, {}).setdefault(user_id, "member")
             self._chats[chat["id"]] = chat
             message = {
                 "message_id": self._next_message_id(chat["id"]),
@@ -261,6 +289,11 @@ class BotAPIBase:
                 "from": user,
                 **content,
             }
+            if message_thread_id is not None:
+                topic = self._topics.get((chat["id"], message_thread_id))
+                if topic is None or topic["closed"]:
+                    raise AssertionError(f"no open topic {message_thread_id} in {chat['id']}")
+                message.update(message_thread_id=message_thread_id, is_topic_message=True)
             self._messages[(chat["id"], message["message_id"])] = message
             return self._queue({"update_id": next(self._update_ids), "message": message})
 
@@ -279,11 +312,14 @@ class BotAPIBase:
         user = self._users[user_id]
         return {"id": user_id, "type": "private", "first_name": user["first_name"]}
 
-    def _bot_membership(self, status: str) -> JSON:
+    def _bot_membership(self, status: str, rights: JSON | None = None) -> JSON:
         """The bot as a ChatMember with this status (PTB needs every field of the kind)."""
         member: JSON = {"status": status, "user": dict(self.bot_user)}
         if status == "kicked":
             member["until_date"] = 0  # forever
+        if status == "administrator":
+            member.update(dict.fromkeys(_ADMIN_RIGHTS, False))
+            member.update(can_manage_chat=True, can_delete_messages=True, **(rights or {}))
         return member
 
     def _queue_my_chat_member(self, chat: JSON, by: JSON, old: str, new: str) -> int:
@@ -293,7 +329,7 @@ class BotAPIBase:
             "from": dict(by),
             "date": self._now(),
             "old_chat_member": self._bot_membership(old),
-            "new_chat_member": self._bot_membership(new),
+            "new_chat_member": self._bot_membership(new, self._bot_admin_rights.get(chat["id"])),
         }
         return self._queue({"update_id": next(self._update_ids), "my_chat_member": change})
 
@@ -366,6 +402,18 @@ class BotAPIBase:
             raise APIError(403, "Forbidden: bot was blocked by the user")
         return chat_id
 
+    def _thread_for_send(self, chat_id: int, params: JSON) -> int | None:
+        """The forum topic a message goes to (None: General, or not a forum)."""
+        thread_id = params.get("message_thread_id")
+        if thread_id is None:
+            return None
+        topic = self._topics.get((chat_id, thread_id)) if isinstance(thread_id, int) else None
+        if topic is None:  # never created, deleted, or not a forum at all
+            raise bad_request("message thread not found")
+        if topic["closed"]:
+            raise bad_request("TOPIC_CLOSED")
+        return thread_id
+
     def _markup(self, params: JSON, *, inline_only: bool = False) -> JSON | None:
         if params.get("reply_markup") in (None, ""):
             return None
@@ -384,13 +432,14 @@ class BotAPIBase:
             "reply_markup": markup,
             "buttons": callback_data_of(markup),
             "edited": method.startswith("edit"),
+            "message_thread_id": message.get("message_thread_id"),
         }
         if "_upload" in message:  # a file: its caption, name, type and bytes
             event["caption"] = message.get("caption")
             event["document" if "document" in message else "photo"] = message["_upload"]
         self._events.append(event)
 
-    def _bot_message(self, chat_id: int, content: JSON) -> JSON:
+    def _bot_message(self, chat_id: int, content: JSON, thread_id: int | None = None) -> JSON:
         message_id = self._next_message_id(chat_id)
         message = {
             "message_id": message_id,
@@ -399,6 +448,8 @@ class BotAPIBase:
             "from": dict(self.bot_user),
             **content,
         }
+        if thread_id is not None:
+            message.update(message_thread_id=thread_id, is_topic_message=True)
         self._messages[(chat_id, message_id)] = message
         self._bot_message_order.setdefault(chat_id, []).append(message_id)
         return message

@@ -69,4 +69,3 @@ class CommandsMixin(BotAPIBase):
     def _delete_my_commands(self, params: JSON, files: dict[str, Any]) -> bool:
         self._commands.pop(self._commands_params(params), None)
         return True
-

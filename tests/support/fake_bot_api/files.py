@@ -79,6 +79,7 @@ class FilesMixin(BotAPIBase):
         language_code: str | None = None,
         chat_type: str = "private",
         chat_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> int:
         """Queue a message with a document (any size; getFile refuses more than 20 MB)."""
         mime_type = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
@@ -94,7 +95,15 @@ class FilesMixin(BotAPIBase):
         message: JSON = {"document": document}
         if caption is not None:
             message["caption"] = caption
-        return self._user_message(user_id, message, first_name, language_code, chat_type, chat_id)
+        return self._user_message(
+            user_id,
+            message,
+            first_name,
+            language_code,
+            chat_type,
+            chat_id,
+            message_thread_id=message_thread_id,
+        )
 
     def send_sticker(
         self,
@@ -132,6 +141,7 @@ class FilesMixin(BotAPIBase):
         language_code: str | None = None,
         chat_type: str = "private",
         chat_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> int:
         """Queue a photo message; without ``content``, three sizes of placeholder bytes."""
         with self._cond:
@@ -152,7 +162,15 @@ class FilesMixin(BotAPIBase):
         message: JSON = {"photo": sizes}
         if caption is not None:
             message["caption"] = caption
-        return self._user_message(user_id, message, first_name, language_code, chat_type, chat_id)
+        return self._user_message(
+            user_id,
+            message,
+            first_name,
+            language_code,
+            chat_type,
+            chat_id,
+            message_thread_id=message_thread_id,
+        )
 
     # --- methods (called with the lock held) --------------------------------------------------
 
@@ -342,9 +360,7 @@ class FilesMixin(BotAPIBase):
         if file is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         if file["kind"] != kind:
-            raise bad_request(
-                f"can't use file of type {file['kind'].title()} as {kind.title()}"
-            )
+            raise bad_request(f"can't use file of type {file['kind'].title()} as {kind.title()}")
         return file
 
     def _send_media(self, method: str, chat_id: int, params: JSON, content: JSON) -> JSON:
@@ -360,7 +376,6 @@ class FilesMixin(BotAPIBase):
         markup = self._markup(params)
         if markup and markup.get("inline_keyboard"):
             content["reply_markup"] = markup
-        message = self._bot_message(chat_id, content)
+        message = self._bot_message(chat_id, content, self._thread_for_send(chat_id, params))
         self._record(method, message, raw_caption, params.get("parse_mode"))
         return self._public(message)
-

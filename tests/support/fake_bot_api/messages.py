@@ -36,6 +36,7 @@ class MessagesMixin(BotAPIBase):
         language_code: str | None = None,
         chat_type: str = "private",
         chat_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> int:
         """Queue a text message from a user; a leading /command gets a bot_command entity."""
         content: JSON = {"text": text}
@@ -44,7 +45,15 @@ class MessagesMixin(BotAPIBase):
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}
             ]
-        return self._user_message(user_id, content, first_name, language_code, chat_type, chat_id)
+        return self._user_message(
+            user_id,
+            content,
+            first_name,
+            language_code,
+            chat_type,
+            chat_id,
+            message_thread_id=message_thread_id,
+        )
 
     def send_location(
         self,
@@ -207,7 +216,7 @@ class MessagesMixin(BotAPIBase):
             content["entities"] = entities
         if markup and markup.get("inline_keyboard"):
             content["reply_markup"] = markup  # Telegram only echoes inline keyboards
-        message = self._bot_message(chat_id, content)
+        message = self._bot_message(chat_id, content, self._thread_for_send(chat_id, params))
         self._record("sendMessage", message, raw, params.get("parse_mode"))
         return self._public(message)
 
@@ -284,10 +293,14 @@ class MessagesMixin(BotAPIBase):
         order = self._bot_message_order.get(chat_id, [])
         message = self._messages.get((chat_id, message_id or 0))
         private = self._chats[chat_id]["type"] == "private"
-        # Bots delete their own messages, and in private chats the user's too.
-        if message is None or not (message_id in order or private):
+        rights = self._bot_admin_rights.get(chat_id)
+        admin = rights is not None and rights.get("can_delete_messages", True)
+        # Bots delete their own messages; the user's too in private chats; any as admins.
+        if message is None or not (message_id in order or private or admin):
             raise bad_request("message to delete not found")
-        if self._now() - message["date"] >= DELETE_WINDOW:
+        if message.get("_service"):
+            raise bad_request("message can't be deleted")
+        if not admin and self._now() - message["date"] >= DELETE_WINDOW:
             raise bad_request(
                 "message can't be deleted for everyone" if private else "message can't be deleted"
             )
@@ -295,4 +308,3 @@ class MessagesMixin(BotAPIBase):
             order.remove(message_id)
         del self._messages[(chat_id, message_id)]
         return True
-

@@ -11,7 +11,6 @@ class TelegramHTMLError(ValueError):
     """The text is not valid for parse_mode=HTML; str(exc) is Telegram's detail message."""
 
 
-
 _ENTITY_TYPES = {
     "b": "bold",
     "strong": "bold",

@@ -27,10 +27,11 @@ from tests.support.fake_bot_api.base import Handler
 from tests.support.fake_bot_api.commands import CommandsMixin
 from tests.support.fake_bot_api.common import JSON
 from tests.support.fake_bot_api.files import FilesMixin
+from tests.support.fake_bot_api.forum import ForumMixin
 from tests.support.fake_bot_api.messages import MessagesMixin
 
 
-class FakeBotAPI(MessagesMixin, FilesMixin, CommandsMixin):
+class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, CommandsMixin):
     """A Telegram Bot API server on 127.0.0.1 with simulated users; see the module docstring."""
 
     def __init__(
@@ -60,6 +61,11 @@ class FakeBotAPI(MessagesMixin, FilesMixin, CommandsMixin):
             "getFile": self._get_file,
             "sendChatAction": self._send_chat_action,
             "deleteMessage": self._delete_message,
+            "createForumTopic": self._create_forum_topic,
+            "editForumTopic": self._edit_forum_topic,
+            "closeForumTopic": self._close_forum_topic,
+            "reopenForumTopic": self._reopen_forum_topic,
+            "deleteForumTopic": self._delete_forum_topic,
             "setChatMenuButton": self._true,
             "close": self._true,
             "logOut": self._true,
