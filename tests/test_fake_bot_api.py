@@ -18,6 +18,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    MessageId,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -674,3 +675,69 @@ async def test_an_admin_bot_deletes_any_message_in_its_group() -> None:
             api.send_message(STAFF, "not yours", chat_type="supergroup", chat_id=-1003)
             with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
                 await bot.delete_message(-1003, 1)
+
+
+# --- copyMessage ---------------------------------------------------------------------------------
+
+
+async def test_copy_message_relays_text_and_files_without_the_sender(
+    api: FakeBotAPI, file_bot: Bot
+) -> None:
+    api.create_group(FORUM, "Lotse staff", forum=True, members=[STAFF])
+    thread = (await file_bot.create_forum_topic(FORUM, "Fall 3")).message_thread_id
+    pdf, png = b"%PDF-1.7 Zeugnis", tiny_png(40, 30)
+    api.send_message(USER, "Ich brauche <Hilfe> & Rat", first_name="Amina")
+    api.send_document(USER, "Zeugnis.pdf", pdf, caption="Zeugnis")
+    api.send_photo(USER, "Aufenthalt", content=png)
+    text, document, photo = (u.message for u in (await file_bot.get_updates(timeout=0))[-3:])
+    assert text is not None and document is not None and photo is not None
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Übernehmen", callback_data="case:3")]])
+
+    copied = [
+        await file_bot.copy_message(FORUM, USER, text.message_id, message_thread_id=thread),
+        await file_bot.copy_message(
+            FORUM,
+            USER,
+            document.message_id,
+            message_thread_id=thread,
+            caption="<b>Zeugnis</b> von Fall 3",
+            parse_mode="HTML",
+            reply_markup=keyboard,
+        ),
+        await file_bot.copy_message(FORUM, USER, photo.message_id, message_thread_id=thread),
+    ]
+    assert all(isinstance(c, MessageId) for c in copied)
+    records = api.sent_messages(FORUM)
+    assert [r["method"] for r in records] == ["copyMessage"] * 3
+    assert [r["copied_from"]["message_id"] for r in records] == [
+        text.message_id,
+        document.message_id,
+        photo.message_id,
+    ]
+    assert records[0]["text"] == "Ich brauche <Hilfe> & Rat"
+    assert records[1]["caption"] == "Zeugnis von Fall 3" and records[1]["buttons"] == ["case:3"]
+    assert records[1]["document"]["content"] == pdf
+    assert records[2]["caption"] == "Aufenthalt" and records[2]["photo"]["content"] == png
+    in_topic = api.topic_messages(FORUM, thread)[-3:]
+    assert [m["message_id"] for m in in_topic] == [c.message_id for c in copied]
+    for message in in_topic:  # nothing shows who sent the original
+        assert message["from"]["id"] == file_bot.id and "forward_origin" not in message
+        assert message["is_topic_message"]
+    assert in_topic[1]["document"]["file_unique_id"] == document.document.file_unique_id
+
+
+async def test_copy_message_needs_a_message_the_bot_can_see(api: FakeBotAPI, bot: Bot) -> None:
+    api.create_group(FORUM, "Lotse staff", forum=True)
+    thread = (await bot.create_forum_topic(FORUM, "Fall 4")).message_thread_id
+    api.send_message(USER, "hallo")
+    with pytest.raises(BadRequest, match=r"(?i)message to copy not found"):
+        await bot.copy_message(FORUM, USER, 99)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.copy_message(FORUM, -100999, 1)
+    with pytest.raises(BadRequest, match=r"(?i)message can't be copied"):
+        await bot.copy_message(USER, FORUM, thread)  # the "topic created" service message
+    await bot.close_forum_topic(FORUM, thread)
+    with pytest.raises(BadRequest, match=r"(?i)TOPIC_CLOSED"):
+        await bot.copy_message(FORUM, USER, 1, message_thread_id=thread)
+    assert (await bot.copy_message(USER, USER, 1)).message_id == 2  # into the same chat
+    assert api.sent_messages(USER)[-1]["text"] == "hallo"

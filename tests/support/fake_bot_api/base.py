@@ -437,6 +437,8 @@ class BotAPIBase:
         if "_upload" in message:  # a file: its caption, name, type and bytes
             event["caption"] = message.get("caption")
             event["document" if "document" in message else "photo"] = message["_upload"]
+        if "_copied_from" in message:
+            event["copied_from"] = dict(message["_copied_from"])
         self._events.append(event)
 
     def _bot_message(self, chat_id: int, content: JSON, thread_id: int | None = None) -> JSON:

@@ -12,6 +12,7 @@ from tests.support.fake_bot_api.common import (
     JSON,
     LONG_POLL_CAP,
     MAX_CALLBACK_ANSWER,
+    MAX_CAPTION,
     MAX_TEXT,
     bad_request,
     utf16_len,
@@ -20,6 +21,9 @@ from tests.support.fake_bot_api.markup import callback_data_of
 from tests.support.fake_bot_api.parse_mode import parse_text
 
 DELETE_WINDOW = 48 * 3600  # a bot can delete a message only within 48 hours of sending
+# What copyMessage carries over: the content, never who sent it or where it came from.
+_FILES = ("document", "photo")  # with a caption that copyMessage may replace
+_COPIED = ("text", "entities", "caption", "caption_entities", "location", "sticker", *_FILES)
 
 
 class MessagesMixin(BotAPIBase):
@@ -219,6 +223,52 @@ class MessagesMixin(BotAPIBase):
         message = self._bot_message(chat_id, content, self._thread_for_send(chat_id, params))
         self._record("sendMessage", message, raw, params.get("parse_mode"))
         return self._public(message)
+
+    def _copy_message(self, params: JSON, files: dict[str, Any]) -> JSON:
+        """A copy without a link to the original (no forward origin, sent by the bot)."""
+        chat_id = self._chat_for_send(params, "copyMessage")
+        thread_id = self._thread_for_send(chat_id, params)
+        from_chat_id = params.get("from_chat_id")
+        if not isinstance(from_chat_id, int) or from_chat_id not in self._chats:
+            raise bad_request("chat not found")
+        message_id = params.get("message_id")
+        source = self._messages.get((from_chat_id, message_id or 0))
+        if source is None:
+            raise bad_request("message to copy not found")
+        if source.get("_service"):
+            raise bad_request("message can't be copied")
+        content = {k: copy.deepcopy(v) for k, v in source.items() if k in _COPIED}
+        has_file = any(kind in content for kind in _FILES)
+        if has_file:
+            content["_upload"] = self._upload_of(content)
+        raw_caption = params.get("caption")
+        if has_file and isinstance(raw_caption, str):  # a text or sticker has no caption
+            content.pop("caption", None)
+            content.pop("caption_entities", None)
+            caption, entities = parse_text(
+                raw_caption, params.get("parse_mode"), limit=MAX_CAPTION, caption=True
+            )
+            if caption:
+                content["caption"] = caption
+            if entities:
+                content["caption_entities"] = entities
+        markup = self._markup(params)
+        if markup and markup.get("inline_keyboard"):
+            content["reply_markup"] = markup
+        content["_copied_from"] = {"chat_id": from_chat_id, "message_id": message_id}
+        message = self._bot_message(chat_id, content, thread_id)
+        self._record("copyMessage", message, raw_caption, params.get("parse_mode"))
+        return {"message_id": message["message_id"]}
+
+    def _upload_of(self, content: JSON) -> JSON:
+        """What sent_messages() shows of a copied file: name, type and bytes, as known."""
+        file_id = content["document"]["file_id"] if "document" in content else None
+        file = self._files.get(file_id or content["photo"][-1]["file_id"], {})
+        return {
+            "file_name": file.get("file_name"),
+            "mime_type": file.get("mime_type"),
+            "content": file.get("content"),
+        }
 
     def _edit_message_text(self, params: JSON, files: dict[str, Any]) -> JSON:
         message = self._editable(params, "editMessageText")

@@ -50,6 +50,7 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, CommandsMixin):
             "deleteWebhook": self._delete_webhook,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
+            "copyMessage": self._copy_message,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
