@@ -15,10 +15,12 @@ import pytest
 from telegram import (
     Bot,
     BotCommand,
+    CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     MessageId,
+    SwitchInlineQueryChosenChat,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -161,6 +163,40 @@ def test_bad_inline_buttons_are_rejected(button: dict[str, object], detail: str)
         validate_reply_markup({"inline_keyboard": [[button]]})
 
 
+@pytest.mark.parametrize(
+    ("button", "detail"),
+    [
+        ({"text": "Teilen", "switch_inline_query": 7}, 'Field "switch_inline_query" must be'),
+        ({"text": "Suchen", "switch_inline_query_current_chat": None}, "must be of type String"),
+        ({"text": "Teilen", "switch_inline_query_chosen_chat": "x"}, "must be of type Object"),
+        (
+            {"text": "Teilen", "switch_inline_query_chosen_chat": {"query": "Kurs"}},
+            "at least one chat type must be allowed",
+        ),
+        (
+            {
+                "text": "Teilen",
+                "switch_inline_query_chosen_chat": {"query": 1, "allow_user_chats": True},
+            },
+            'Field "query" must be of type String',
+        ),
+        ({"text": "Kopieren", "copy_text": {"text": ""}}, "COPY_TEXT_INVALID"),
+        ({"text": "Kopieren", "copy_text": {"text": "x" * 257}}, "COPY_TEXT_INVALID"),
+        ({"text": "Kopieren", "copy_text": "05351 1234"}, 'Field "copy_text" must be an Object'),
+    ],
+)
+def test_bad_switch_and_copy_buttons_are_rejected(button: dict[str, object], detail: str) -> None:
+    with pytest.raises(APIError, match=detail):
+        validate_reply_markup({"inline_keyboard": [[button]]})
+
+
+def test_inline_messages_cannot_carry_web_app_buttons() -> None:
+    markup = {"inline_keyboard": [[{"text": "App", "web_app": {"url": "https://a.de"}}]]}
+    validate_reply_markup(markup)
+    with pytest.raises(APIError, match="BUTTON_TYPE_INVALID"):
+        validate_reply_markup(markup, inline_message=True)
+
+
 def test_at_most_100_inline_buttons() -> None:
     rows = [[{"text": str(i), "callback_data": str(i)}] for i in range(100)]
     validate_reply_markup({"inline_keyboard": rows})
@@ -205,6 +241,29 @@ async def test_callback_data_over_64_bytes_is_rejected_over_http(
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("ä", callback_data="ä" * 33)]])
     with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(USER, "pick", reply_markup=too_long)
+
+
+async def test_switch_inline_and_copy_text_buttons_from_ptb(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "hi")
+    buttons = [
+        InlineKeyboardButton("Teilen", switch_inline_query="Deutschkurs Helmstedt"),
+        InlineKeyboardButton("Hier suchen", switch_inline_query_current_chat=""),
+        InlineKeyboardButton(
+            "An eine Gruppe",
+            switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(
+                "Deutschkurs", allow_group_chats=True
+            ),
+        ),
+        InlineKeyboardButton("Nummer kopieren", copy_text=CopyTextButton("05351 1234")),
+    ]
+    sent = await bot.send_message(USER, "Angebot", reply_markup=InlineKeyboardMarkup([buttons]))
+    assert sent.reply_markup is not None
+    assert sent.reply_markup.inline_keyboard[0][3].copy_text == CopyTextButton("05351 1234")
+    nowhere = InlineKeyboardButton(
+        "Teilen", switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat("Deutschkurs")
+    )
+    with pytest.raises(BadRequest, match=r"(?i)at least one chat type must be allowed"):
+        await bot.send_message(USER, "Angebot", reply_markup=InlineKeyboardMarkup([[nowhere]]))
 
 
 async def test_rate_limit_answers_429_with_retry_after(
