@@ -18,13 +18,22 @@ from telegram import (
     CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
     InputFile,
+    InputTextMessageContent,
     MessageId,
     SwitchInlineQueryChosenChat,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChosenInlineResultHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+)
 
 from tests.support.fake_bot_api import (
     APIError,
@@ -800,3 +809,122 @@ async def test_copy_message_needs_a_message_the_bot_can_see(api: FakeBotAPI, bot
         await bot.copy_message(FORUM, USER, 1, message_thread_id=thread)
     assert (await bot.copy_message(USER, USER, 1)).message_id == 2  # into the same chat
     assert api.sent_messages(USER)[-1]["text"] == "hallo"
+
+
+# --- inline mode ---------------------------------------------------------------------------------
+
+
+def article(
+    result_id: str, text: str = "<b>Deutschkurs</b> bei der KVHS"
+) -> InlineQueryResultArticle:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Mehr", callback_data="more:T-HE-1")]])
+    return InlineQueryResultArticle(
+        result_id,
+        "Deutschkurs",
+        InputTextMessageContent(text, parse_mode="HTML"),
+        reply_markup=keyboard,
+    )
+
+
+@pytest.fixture
+async def inline_api() -> AsyncIterator[FakeBotAPI]:
+    with FakeBotAPI(inline_mode=True) as server:
+        yield server
+
+
+async def test_inline_mode_end_to_end(inline_api: FakeBotAPI) -> None:
+    api = inline_api
+    chosen: list[str] = []
+
+    async def on_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.inline_query is not None
+        await update.inline_query.answer(
+            [article("o:T-HE-1")], cache_time=0, is_personal=True, next_offset="o:T-HE-2"
+        )
+
+    async def on_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.chosen_inline_result is not None
+        chosen.append(update.chosen_inline_result.result_id)
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.message is None and query.inline_message_id
+        await query.answer()
+        await query.edit_message_text("<b>Deutschkurs</b>: montags 17 Uhr", parse_mode="HTML")
+
+    app = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+    app.add_handler(InlineQueryHandler(on_query))
+    app.add_handler(ChosenInlineResultHandler(on_chosen))
+    app.add_handler(CallbackQueryHandler(on_button))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            assert (await app.bot.get_me()).supports_inline_queries
+            asked = api.inline_query(USER, "deutsch", chat_type="group", language_code="uk")
+            answer = await api.wait_for(lambda: api.inline_answer(asked))
+            picked = api.choose_inline_result(USER, "o:T-HE-1")
+            await api.wait_for(lambda: chosen)
+            inline_id = api.queued_update(picked)["chosen_inline_result"]["inline_message_id"]
+            assert api.inline_message(inline_id)["text"] == "Deutschkurs bei der KVHS"
+            pressed = api.press_inline_button(USER, inline_id, "more:T-HE-1")
+            (edit,) = await api.wait_for(1)
+            await api.wait_for(lambda: api.callback_answer(pressed))
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    assert answer["is_personal"] is True and answer["next_offset"] == "o:T-HE-2"
+    assert answer["cache_time"] == 0
+    assert [r["id"] for r in answer["results"]] == ["o:T-HE-1"]
+    assert chosen == ["o:T-HE-1"]
+    assert (edit["method"], edit["inline_message_id"], edit["chat_id"]) == (
+        "editMessageText",
+        inline_id,
+        None,
+    )
+    assert edit["text"] == "Deutschkurs: montags 17 Uhr"
+    assert api.inline_message(inline_id)["buttons"] == []  # edited without a keyboard
+    assert api.errors == [] and api.unanswered_callback_queries() == []
+
+
+async def test_answer_inline_query_is_validated_like_telegram() -> None:
+    clock = ManualClock()
+    with FakeBotAPI(inline_mode=True, clock=clock) as api:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+
+            async def query_id(text: str = "kurs") -> str:
+                api.inline_query(USER, text)
+                updates = await bot.get_updates(timeout=0)
+                api_updates = [u for u in updates if u.inline_query is not None]
+                await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0)
+                assert api_updates[-1].inline_query is not None
+                return api_updates[-1].inline_query.id
+
+            for results, detail in [
+                ([article(str(i)) for i in range(51)], "RESULTS_TOO_MUCH"),
+                ([article("a"), article("a")], "RESULT_ID_DUPLICATE"),
+                ([article("x" * 65)], "RESULT_ID_INVALID"),
+                ([article("a", "<b>unclosed")], "can't parse entities"),
+                ([article("a", "x" * 4097)], "message is too long"),
+            ]:
+                with pytest.raises(BadRequest, match=rf"(?i){detail}"):
+                    await bot.answer_inline_query(await query_id(), results)
+            with pytest.raises(BadRequest, match=r"(?i)NEXT_OFFSET_INVALID"):
+                await bot.answer_inline_query(await query_id(), [], next_offset="x" * 65)
+
+            first = await query_id()
+            assert await bot.answer_inline_query(first, [article(str(i)) for i in range(50)])
+            with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+                await bot.answer_inline_query(first, [])  # answered already
+            late = await query_id()
+            clock.now += 11
+            with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+                await bot.answer_inline_query(late, [])
+            with pytest.raises(BadRequest, match=r"(?i)MESSAGE_ID_INVALID"):
+                await bot.edit_message_text("x", inline_message_id="inline-404")
+
+
+def test_inline_queries_need_inline_mode(api: FakeBotAPI) -> None:
+    with pytest.raises(AssertionError, match="inline mode is off"):
+        api.inline_query(USER, "kurs")

@@ -52,6 +52,7 @@ class BotAPIBase:
         bot_first_name: str = "Lotse",
         bot_username: str = "lotse_test_bot",
         clock: Callable[[], float] = time.time,
+        inline_mode: bool = False,
     ) -> None:
         self.token = token
         # Unix time for message dates, the 48-hour deletion limit and query age; a test may
@@ -64,14 +65,15 @@ class BotAPIBase:
             "username": bot_username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": inline_mode,
         }
         self.calls: list[tuple[str, JSON]] = []
         self.errors: list[tuple[str, str]] = []
         self.callback_answers: list[JSON] = []
         self._cond = threading.Condition()
         self._update_ids = itertools.count(1000)
-        self._updates: list[JSON] = []
+        self._updates: list[JSON] = []  # queued, not yet confirmed by the bot
+        self._queued: dict[int, JSON] = {}  # every update ever queued, by update_id
         self._users: dict[int, JSON] = {}
         self._chats: dict[int, JSON] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -85,6 +87,10 @@ class BotAPIBase:
         self._members: dict[int, dict[int, str]] = {}
         self._bot_admin_rights: dict[int, JSON | None] = {}
         self._topics: dict[tuple[int, int], JSON] = {}  # (chat_id, message_thread_id) -> topic
+        # Inline mode (see inline.py): queries by id, inline messages by inline_message_id.
+        self._inline_queries: dict[str, JSON] = {}
+        self._inline_messages: dict[str, JSON] = {}
+        self._inline_ids = itertools.count(1)
         self._rate_limited = 0
         self._retry_after = 1
         self._file_ids = itertools.count(1)
@@ -179,6 +185,11 @@ class BotAPIBase:
         """The params of every call to one method."""
         with self._cond:
             return [params for name, params in self.calls if name == method]
+
+    def queued_update(self, update_id: int) -> JSON:
+        """An update as it was queued (also after the bot confirmed it)."""
+        with self._cond:
+            return copy.deepcopy(self._queued[update_id])
 
     def pending_updates(self) -> int:
         """Updates the bot has not confirmed yet (via getUpdates offset)."""
@@ -302,6 +313,7 @@ class BotAPIBase:
 
     def _queue(self, update: JSON) -> int:
         self._updates.append(update)
+        self._queued[update["update_id"]] = update
         self._cond.notify_all()  # wake a waiting long poll
         return int(update["update_id"])
 
@@ -414,10 +426,14 @@ class BotAPIBase:
             raise bad_request("TOPIC_CLOSED")
         return thread_id
 
-    def _markup(self, params: JSON, *, inline_only: bool = False) -> JSON | None:
+    def _markup(
+        self, params: JSON, *, inline_only: bool = False, inline_message: bool = False
+    ) -> JSON | None:
         if params.get("reply_markup") in (None, ""):
             return None
-        return validate_reply_markup(params["reply_markup"], inline_only=inline_only)
+        return validate_reply_markup(
+            params["reply_markup"], inline_only=inline_only, inline_message=inline_message
+        )
 
     def _record(self, method: str, message: JSON, raw_text: str | None, parse_mode: Any) -> None:
         markup = message.get("reply_markup")
@@ -437,6 +453,8 @@ class BotAPIBase:
         if "_upload" in message:  # a file: its caption, name, type and bytes
             event["caption"] = message.get("caption")
             event["document" if "document" in message else "photo"] = message["_upload"]
+        if "_inline_message_id" in message:
+            event["inline_message_id"] = message["_inline_message_id"]
         if "_copied_from" in message:
             event["copied_from"] = dict(message["_copied_from"])
         self._events.append(event)
@@ -462,8 +480,12 @@ class BotAPIBase:
         return {k: copy.deepcopy(v) for k, v in message.items() if not k.startswith("_")}
 
     def _editable(self, params: JSON, method: str) -> JSON:
+        """The message an edit method names: by inline_message_id, or by chat and id."""
         if params.get("inline_message_id"):
-            raise bad_request("MESSAGE_ID_INVALID")  # no inline mode in this fake
+            inline = self._inline_messages.get(str(params["inline_message_id"]))
+            if inline is None:
+                raise bad_request("MESSAGE_ID_INVALID")
+            return inline
         chat_id = self._chat_for_send(params, method)
         message_id = params.get("message_id")
         if not isinstance(message_id, int):

@@ -26,6 +26,11 @@ _FILES = ("document", "photo")  # with a caption that copyMessage may replace
 _COPIED = ("text", "entities", "caption", "caption_entities", "location", "sticker", *_FILES)
 
 
+def _is_inline(message: JSON) -> bool:
+    # Edits of an inline message answer True: the bot never sees that message itself.
+    return "_inline_message_id" in message
+
+
 class MessagesMixin(BotAPIBase):
     """Users who write, tap buttons and block the bot; the methods that answer them."""
 
@@ -270,7 +275,7 @@ class MessagesMixin(BotAPIBase):
             "content": file.get("content"),
         }
 
-    def _edit_message_text(self, params: JSON, files: dict[str, Any]) -> JSON:
+    def _edit_message_text(self, params: JSON, files: dict[str, Any]) -> JSON | bool:
         message = self._editable(params, "editMessageText")
         if "text" not in message:
             raise bad_request("there is no text in the message to edit")
@@ -278,7 +283,7 @@ class MessagesMixin(BotAPIBase):
         if not isinstance(raw, str) or not raw:
             raise bad_request("message text is empty")
         text, entities = parse_text(raw, params.get("parse_mode"), limit=MAX_TEXT)
-        markup = self._markup(params, inline_only=True)
+        markup = self._markup(params, inline_only=True, inline_message=_is_inline(message))
         # Without reply_markup Telegram removes the keyboard, as a real edit does.
         new_markup = markup if markup and markup.get("inline_keyboard") else None
         if (
@@ -299,11 +304,11 @@ class MessagesMixin(BotAPIBase):
             message["reply_markup"] = new_markup
         message["edit_date"] = self._now()
         self._record("editMessageText", message, raw, params.get("parse_mode"))
-        return self._public(message)
+        return True if _is_inline(message) else self._public(message)
 
-    def _edit_message_reply_markup(self, params: JSON, files: dict[str, Any]) -> JSON:
+    def _edit_message_reply_markup(self, params: JSON, files: dict[str, Any]) -> JSON | bool:
         message = self._editable(params, "editMessageReplyMarkup")
-        markup = self._markup(params, inline_only=True)
+        markup = self._markup(params, inline_only=True, inline_message=_is_inline(message))
         new_markup = markup if markup and markup.get("inline_keyboard") else None
         if new_markup == message.get("reply_markup"):
             raise bad_request(
@@ -315,7 +320,7 @@ class MessagesMixin(BotAPIBase):
             message["reply_markup"] = new_markup
         message["edit_date"] = self._now()
         self._record("editMessageReplyMarkup", message, None, None)
-        return self._public(message)
+        return True if _is_inline(message) else self._public(message)
 
     def _answer_callback_query(self, params: JSON, files: dict[str, Any]) -> bool:
         query = self._queries.get(str(params.get("callback_query_id", "")))

@@ -28,10 +28,11 @@ from tests.support.fake_bot_api.commands import CommandsMixin
 from tests.support.fake_bot_api.common import JSON
 from tests.support.fake_bot_api.files import FilesMixin
 from tests.support.fake_bot_api.forum import ForumMixin
+from tests.support.fake_bot_api.inline import InlineMixin
 from tests.support.fake_bot_api.messages import MessagesMixin
 
 
-class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, CommandsMixin):
+class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, CommandsMixin):
     """A Telegram Bot API server on 127.0.0.1 with simulated users; see the module docstring."""
 
     def __init__(
@@ -41,9 +42,14 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, CommandsMixin):
         bot_first_name: str = "Lotse",
         bot_username: str = "lotse_test_bot",
         clock: Callable[[], float] = time.time,
+        inline_mode: bool = False,
     ) -> None:
         super().__init__(
-            token, bot_first_name=bot_first_name, bot_username=bot_username, clock=clock
+            token,
+            bot_first_name=bot_first_name,
+            bot_username=bot_username,
+            clock=clock,
+            inline_mode=inline_mode,
         )
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
@@ -54,6 +60,7 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, CommandsMixin):
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,

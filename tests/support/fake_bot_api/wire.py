@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 # Fields that PTB sends JSON-encoded; everything else is a plain string or JSON scalar.
 _JSON_FIELDS = frozenset(
     {
+        "results",
+        "button",
         "reply_markup",
         "commands",
         "scope",
@@ -45,6 +47,9 @@ _STRING_FIELDS = frozenset(
         "document",
         "photo",
         "file_id",
+        "inline_query_id",
+        "next_offset",
+        "icon_custom_emoji_id",
     }
 )
 _SCALAR_RE = re.compile(r"^(-?\d+|true|false)$")
