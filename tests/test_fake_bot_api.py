@@ -15,6 +15,11 @@ import pytest
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
+    BotCommandScopeChatMember,
     CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -928,3 +933,64 @@ async def test_answer_inline_query_is_validated_like_telegram() -> None:
 def test_inline_queries_need_inline_mode(api: FakeBotAPI) -> None:
     with pytest.raises(AssertionError, match="inline mode is off"):
         api.inline_query(USER, "kurs")
+
+
+# --- command menus per chat ----------------------------------------------------------------------
+
+
+def names(menu: list[dict[str, str]]) -> list[str]:
+    return [c["command"] for c in menu]
+
+
+async def test_command_menus_resolve_like_telegram(api: FakeBotAPI, bot: Bot) -> None:
+    coordinator, young = 501, 502
+    api.send_message(coordinator, "/start", language_code="de")
+    api.send_message(young, "/start", language_code="uk")
+    await bot.set_my_commands([BotCommand("help", "Help")])
+    await bot.set_my_commands([BotCommand("hilfe", "Hilfe")], language_code="de")
+    assert names(api.menu_for(young)) == ["help"]  # no Ukrainian list anywhere: default
+    assert names(api.menu_for(coordinator)) == ["hilfe"]
+
+    private = BotCommandScopeAllPrivateChats()
+    await bot.set_my_commands(
+        [BotCommand("start", "Start"), BotCommand("offers", "Offers")], private
+    )
+    assert names(api.menu_for(young)) == ["start", "offers"]  # beats default with language
+    assert names(api.menu_for(coordinator)) == ["start", "offers"]
+
+    own = BotCommandScopeChat(coordinator)
+    await bot.set_my_commands([BotCommand("broadcast", "Broadcast")], own)
+    await bot.set_my_commands([BotCommand("rundbrief", "Rundbrief")], own, language_code="de")
+    assert names(api.menu_for(coordinator)) == ["rundbrief"]
+    assert names(api.menu_for(coordinator, language_code="en")) == ["broadcast"]
+    assert names(api.menu_for(young)) == ["start", "offers"]  # others keep theirs
+    got = await bot.get_my_commands(own, language_code="de")
+    assert [c.command for c in got] == ["rundbrief"]
+
+    await bot.delete_my_commands(own, language_code="de")
+    assert names(api.menu_for(coordinator)) == ["broadcast"]
+    await bot.set_my_commands([], own)  # an empty list unsets it too
+    assert names(api.menu_for(coordinator)) == ["start", "offers"]
+
+
+async def test_chat_scopes_need_the_chat_and_the_member(api: FakeBotAPI, bot: Bot) -> None:
+    api.add_user(USER)  # never wrote to the bot: no private chat to scope to
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.set_my_commands([BotCommand("x", "x")], BotCommandScopeChat(USER))
+    api.send_message(USER, "/start")
+    with pytest.raises(BadRequest, match=r"(?i)in a private chat"):
+        await bot.set_my_commands([BotCommand("x", "x")], BotCommandScopeChatMember(USER, USER))
+    api.create_group(FORUM, "Lotse staff", forum=True, owner=STAFF, members=[STAFF + 1])
+    with pytest.raises(BadRequest, match=r"(?i)user not found"):
+        await bot.set_my_commands([BotCommand("x", "x")], BotCommandScopeChatMember(FORUM, USER))
+
+    await bot.set_my_commands([BotCommand("start", "Start")], BotCommandScopeAllGroupChats())
+    staff_only = [BotCommand("cases", "Open cases")]
+    await bot.set_my_commands(staff_only, BotCommandScopeChatAdministrators(FORUM))
+    mine = [BotCommand("mine", "My cases")]
+    await bot.set_my_commands(mine, BotCommandScopeChatMember(FORUM, STAFF + 1))
+    assert names(api.menu_for(STAFF, chat_id=FORUM)) == ["cases"]  # the owner is an admin
+    assert names(api.menu_for(STAFF + 1, chat_id=FORUM)) == ["mine"]
+    api.add_member(FORUM, STAFF + 2)
+    assert names(api.menu_for(STAFF + 2, chat_id=FORUM)) == ["start"]
+    assert api.menu_for(STAFF + 2) == []  # nothing set for private chats or default

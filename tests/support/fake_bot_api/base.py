@@ -81,7 +81,8 @@ class BotAPIBase:
         self._bot_message_order: dict[int, list[int]] = {}
         self._events: list[JSON] = []
         self._queries: dict[str, JSON] = {}
-        self._commands: dict[tuple[str, str], list[JSON]] = {}
+        # (language_code, (scope type, chat_id, user_id)) -> commands; see commands.py
+        self._commands: dict[tuple[str, tuple[Any, ...]], list[JSON]] = {}
         self._blocked: set[int] = set()
         # Groups (see forum.py): members by chat, the bot's admin rights (None: a member).
         self._members: dict[int, dict[int, str]] = {}
