@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import json
+import socket
 import struct
 import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -30,7 +33,7 @@ from telegram import (
     SwitchInlineQueryChosenChat,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -38,6 +41,8 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
+    MessageHandler,
+    filters,
 )
 
 from tests.support.fake_bot_api import (
@@ -46,6 +51,7 @@ from tests.support.fake_bot_api import (
     TelegramHTMLError,
     parse_telegram_html,
     parse_text,
+    post_update,
     validate_reply_markup,
 )
 
@@ -994,3 +1000,148 @@ async def test_chat_scopes_need_the_chat_and_the_member(api: FakeBotAPI, bot: Bo
     api.add_member(FORUM, STAFF + 2)
     assert names(api.menu_for(STAFF + 2, chat_id=FORUM)) == ["start"]
     assert api.menu_for(STAFF + 2) == []  # nothing set for private chats or default
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class FlakyWebhook:
+    """A webhook on 127.0.0.1 that fails the first ``failures`` requests with 500."""
+
+    def __init__(self, failures: int) -> None:
+        self.received: list[tuple[int, str | None]] = []  # (update_id, secret header)
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                secret = self.headers.get("X-Telegram-Bot-Api-Secret-Token")
+                outer.received.append((json.loads(body)["update_id"], secret))
+                ok = len(outer.received) > failures
+                self.send_response(200 if ok else 500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> FlakyWebhook:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "detail"),
+    [
+        ("http://lotse.example/hook", None, "An HTTPS URL must be provided"),
+        ("https://lotse.example:8080/hook", None, "only on ports 80, 88, 443 or 8443"),
+        ("https://lotse.example/hook", "not allowed!", "secret token contains unallowed"),
+        ("https://lotse.example/hook", "x" * 257, "secret token is too long"),
+    ],
+)
+async def test_set_webhook_refuses_what_telegram_refuses(
+    api: FakeBotAPI, bot: Bot, url: str, secret: str | None, detail: str
+) -> None:
+    with pytest.raises(BadRequest, match=rf"(?i){detail}"):
+        await bot.set_webhook(url, secret_token=secret)
+    assert (await bot.get_webhook_info()).url == ""
+
+
+async def test_a_webhook_blocks_get_updates_until_deleted(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "first")
+    assert await bot.set_webhook("https://lotse.example/hook", secret_token="a" * 256)
+    with pytest.raises(Conflict, match="can't use getUpdates method while webhook is active"):
+        await bot.get_updates(timeout=0)
+    info = await bot.get_webhook_info()
+    assert (info.url, info.pending_update_count) == ("https://lotse.example/hook", 1)
+    # This fake never connects outside 127.0.0.1, and says so where Telegram shows errors.
+    for _ in range(200):
+        info = await bot.get_webhook_info()
+        if info.last_error_message:
+            break
+        await asyncio.sleep(0.01)
+    assert info.last_error_message == "fake Bot API: delivers to http://127.0.0.1 only"
+    assert api.webhook_attempts() == []
+    assert await bot.delete_webhook()
+    assert [u.message.text for u in await bot.get_updates(timeout=0) if u.message] == ["first"]
+    await bot.set_webhook("https://lotse.example:8443/hook", drop_pending_updates=True)
+    assert (await bot.get_webhook_info()).pending_update_count == 0
+
+
+async def test_webhook_delivery_retries_until_2xx_in_order(api: FakeBotAPI, bot: Bot) -> None:
+    with FlakyWebhook(failures=2) as hook:
+        await bot.set_webhook(hook.url, secret_token="lotse-Secret_1", allowed_updates=["message"])
+        first = api.send_message(USER, "eins")
+        api.queue_update({"edited_message": {"text": "not asked for"}})
+        second = api.send_message(USER, "zwei")
+        await api.wait_for(lambda: len(hook.received) == 4)
+        info = await bot.get_webhook_info()
+    # Each update is posted until the webhook takes it, and the next one only after that.
+    assert hook.received == [
+        (first, "lotse-Secret_1"),
+        (first, "lotse-Secret_1"),
+        (first, "lotse-Secret_1"),
+        (second, "lotse-Secret_1"),
+    ]
+    assert api.webhook_attempts() == [(first, 500), (first, 500), (first, 200), (second, 200)]
+    assert info.pending_update_count == 0
+    assert info.allowed_updates == ("message",)
+    assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+    assert info.last_error_date is not None
+
+
+async def test_ptb_webhook_server_gets_updates_and_refuses_a_wrong_secret(
+    api: FakeBotAPI,
+) -> None:
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(f"echo: {update.effective_message.text}")
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    app = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="telegram",
+            webhook_url=url,
+            secret_token="lotse-Secret_1",
+        )
+        try:
+            hallo = api.send_message(USER, "hallo")
+            (reply,) = await api.wait_for_messages(USER, 1)
+            message = {**api.queued_update(hallo)["message"], "text": "fake"}
+            impostor = {"update_id": hallo + 1, "message": message}
+            wrong = await post_update(url, impostor, secret_token="guessed")
+            missing = await post_update(url, impostor)
+            right = await post_update(url, impostor, secret_token="lotse-Secret_1")
+            await api.wait_for_messages(USER, 2)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    assert reply["text"] == "echo: hallo"
+    assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
+    assert [m["text"] for m in api.sent_messages(USER)] == ["echo: hallo", "echo: fake"]
+    assert api.calls_to("setWebhook")[0]["secret_token"] == "lotse-Secret_1"
+    assert api.pending_updates() == 0
+    assert api.errors == []

@@ -13,6 +13,7 @@ from tests.support.fake_bot_api.parse_mode import (
     parse_text,
 )
 from tests.support.fake_bot_api.server import FakeBotAPI
+from tests.support.fake_bot_api.webhook import post_update
 from tests.support.fake_bot_api.wire import UploadedFile
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "callback_data_of",
     "parse_telegram_html",
     "parse_text",
+    "post_update",
     "utf16_len",
     "validate_reply_markup",
 ]

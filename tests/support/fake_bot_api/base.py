@@ -23,6 +23,14 @@ from tests.support.fake_bot_api.wire import APIServer, decode_value, parse_multi
 Handler = Callable[[JSON, dict[str, Any]], Any]
 
 _SEND_OR_EDIT = re.compile(r"^(send|edit|copy|forward)", re.IGNORECASE)
+# Without allowed_updates, Telegram sends every update type but these.
+_NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+
+def _update_type(update: JSON) -> str | None:
+    return next((key for key in update if key != "update_id"), None)
+
+
 # Every field of ChatMemberAdministrator besides status and user.
 _ADMIN_RIGHTS = (
     "can_be_edited",
@@ -53,6 +61,7 @@ class BotAPIBase:
         bot_username: str = "lotse_test_bot",
         clock: Callable[[], float] = time.time,
         inline_mode: bool = False,
+        webhook_retry_delay: float = 0.1,
     ) -> None:
         self.token = token
         # Unix time for message dates, the 48-hour deletion limit and query age; a test may
@@ -92,6 +101,15 @@ class BotAPIBase:
         self._inline_queries: dict[str, JSON] = {}
         self._inline_messages: dict[str, JSON] = {}
         self._inline_ids = itertools.count(1)
+        # Update types the bot asked for (getUpdates/setWebhook allowed_updates; None: default).
+        self._allowed_updates: list[str] | None = None
+        # The webhook (see webhook.py): its settings, last error, retry time and attempts.
+        self._webhook: JSON | None = None
+        self._webhook_error: tuple[int, str] | None = None
+        self._webhook_next_try = 0.0
+        self._webhook_attempts: list[tuple[int, int | None]] = []
+        self._webhook_thread: threading.Thread | None = None
+        self.webhook_retry_delay = webhook_retry_delay
         self._rate_limited = 0
         self._retry_after = 1
         self._file_ids = itertools.count(1)
@@ -131,6 +149,7 @@ class BotAPIBase:
             daemon=True,
         )
         self._thread.start()
+        self._start_background()
         return self
 
     def stop(self) -> None:
@@ -140,6 +159,7 @@ class BotAPIBase:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        self._stop_background()
         self._server.shutdown()
         self._server.server_close()  # joins the request handler threads
         self._thread.join()
@@ -151,6 +171,12 @@ class BotAPIBase:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def _start_background(self) -> None:
+        """Start a feature's own threads (the webhook's); joined by _stop_background."""
+
+    def _stop_background(self) -> None:
+        """Join what _start_background started; called with _stopping set."""
 
     # --- inspection ---------------------------------------------------------------------------
 
@@ -317,6 +343,24 @@ class BotAPIBase:
         self._queued[update["update_id"]] = update
         self._cond.notify_all()  # wake a waiting long poll
         return int(update["update_id"])
+
+    def _drop_unwanted(self) -> None:
+        """Forget queued updates of types the bot did not ask for, as Telegram does."""
+        allowed = self._allowed_updates
+        self._updates = [
+            u
+            for u in self._updates
+            if not (kind := _update_type(u))
+            or (kind in allowed if allowed else kind not in _NOT_BY_DEFAULT)
+        ]
+
+    def _allowed_updates_param(self, params: JSON) -> list[str] | None:
+        allowed = params.get("allowed_updates")
+        if allowed is None:
+            return None  # "If not specified, the previous setting will be used."
+        if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+            raise bad_request("can't parse allowed_updates JSON object")
+        return allowed
 
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))

@@ -14,6 +14,7 @@ from tests.support.fake_bot_api.common import (
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
     MAX_TEXT,
+    APIError,
     bad_request,
     utf16_len,
 )
@@ -189,12 +190,16 @@ class MessagesMixin(BotAPIBase):
     def _get_me(self, params: JSON, files: dict[str, Any]) -> JSON:
         return dict(self.bot_user)
 
-    def _delete_webhook(self, params: JSON, files: dict[str, Any]) -> bool:
-        if params.get("drop_pending_updates") is True:
-            self._updates.clear()
-        return True
-
     def _get_updates(self, params: JSON, files: dict[str, Any]) -> list[JSON]:
+        if self._webhook is not None:
+            raise APIError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        allowed = self._allowed_updates_param(params)
+        if allowed is not None:
+            self._allowed_updates = allowed
         offset = params.get("offset")
         limit = params.get("limit")
         limit = limit if isinstance(limit, int) and 1 <= limit <= 100 else 100
@@ -206,9 +211,10 @@ class MessagesMixin(BotAPIBase):
             # An offset confirms (and forgets) every update below it.
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
-        while not self._updates and not self._stopping:
+        while True:
+            self._drop_unwanted()
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if self._updates or self._stopping or remaining <= 0:
                 break
             self._cond.wait(remaining)
         return copy.deepcopy(self._updates[:limit])

@@ -30,9 +30,10 @@ from tests.support.fake_bot_api.files import FilesMixin
 from tests.support.fake_bot_api.forum import ForumMixin
 from tests.support.fake_bot_api.inline import InlineMixin
 from tests.support.fake_bot_api.messages import MessagesMixin
+from tests.support.fake_bot_api.webhook import WebhookMixin
 
 
-class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, CommandsMixin):
+class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, WebhookMixin, CommandsMixin):
     """A Telegram Bot API server on 127.0.0.1 with simulated users; see the module docstring."""
 
     def __init__(
@@ -43,6 +44,7 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, CommandsMix
         bot_username: str = "lotse_test_bot",
         clock: Callable[[], float] = time.time,
         inline_mode: bool = False,
+        webhook_retry_delay: float = 0.1,
     ) -> None:
         super().__init__(
             token,
@@ -50,10 +52,13 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, CommandsMix
             bot_username=bot_username,
             clock=clock,
             inline_mode=inline_mode,
+            webhook_retry_delay=webhook_retry_delay,
         )
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "copyMessage": self._copy_message,

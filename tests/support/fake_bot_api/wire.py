@@ -50,6 +50,8 @@ _STRING_FIELDS = frozenset(
         "inline_query_id",
         "next_offset",
         "icon_custom_emoji_id",
+        "secret_token",
+        "ip_address",
     }
 )
 _SCALAR_RE = re.compile(r"^(-?\d+|true|false)$")
