@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import json
 import socket
@@ -48,6 +49,7 @@ from telegram.ext import (
 from tests.support.fake_bot_api import (
     APIError,
     FakeBotAPI,
+    FloodLimit,
     TelegramHTMLError,
     parse_telegram_html,
     parse_text,
@@ -1145,3 +1147,78 @@ async def test_ptb_webhook_server_gets_updates_and_refuses_a_wrong_secret(
     assert api.calls_to("setWebhook")[0]["secret_token"] == "lotse-Secret_1"
     assert api.pending_updates() == 0
     assert api.errors == []
+
+
+# --- flood control -------------------------------------------------------------------------------
+
+
+async def test_flood_limit_refuses_too_fast_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after as a timedelta
+    clock = ManualClock()
+    start = int(clock.now)
+    limit = FloodLimit(per_second=3, per_chat_per_second=1, per_group_per_minute=2, retry_after=2)
+    with FakeBotAPI(flood_limit=limit, clock=clock) as api:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            for user in (1, 2, 3, 4):
+                api.send_message(user, "/start")
+            for user in (1, 2, 3):
+                await bot.send_message(user, "news")
+            with pytest.raises(RetryAfter) as info:
+                await bot.send_message(4, "news")  # the fourth in one second
+            assert info.value.retry_after == dtm.timedelta(seconds=2)
+            for _ in range(5):  # neither polling nor chat actions count
+                await bot.get_updates(timeout=0)
+                await bot.send_chat_action(4, "typing")
+            clock.now += 0.5
+            with pytest.raises(RetryAfter):
+                await bot.send_message(1, "again")  # one chat: once a second
+            clock.now += 0.5
+            await bot.copy_message(4, 1, 1)  # the window has moved on; copies count too
+            await bot.send_message(1, "again")
+            api.create_group(-1001, "Eltern")
+            for _ in range(2):
+                clock.now += 1
+                await bot.send_message(-1001, "Elternabend")
+            clock.now += 1
+            with pytest.raises(RetryAfter):
+                await bot.send_message(-1001, "Elternabend")  # a group: 20 (here 2) a minute
+            stats = api.flood_stats()
+    assert (stats.accepted, stats.rejected) == (7, 3)
+    assert stats.per_second[start] == 3 and stats.per_second[start + 1] == 2
+    assert stats.max_in_one_second == 3
+    assert stats.max_to_one_chat_in_one_second == 1
+    assert [e for e in api.errors if e[1].startswith("Too Many")] == [
+        ("sendMessage", "Too Many Requests: retry after 2"),
+    ] * 3
+
+
+async def test_flood_stats_show_zero_429s_under_a_correct_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What a benchmark does: a sender paced below 30 a second gets no 429 at all.
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    clock = ManualClock()
+    with FakeBotAPI(flood_limit=FloodLimit(), clock=clock) as api:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            for user in range(1, 61):
+                api.send_message(user, "/start")
+            for user in range(1, 61):
+                await bot.send_message(user, "Erinnerung")
+                clock.now += 0.034  # 29.4 a second
+            paced = api.flood_stats()
+            clock.now += 2
+            for user in range(1, 41):  # a burst: 40 at once
+                with contextlib.suppress(RetryAfter):
+                    await bot.send_message(user, "zu schnell")
+            burst = api.flood_stats()
+    assert (paced.accepted, paced.rejected) == (60, 0)
+    assert paced.max_in_one_second == 30 and max(paced.per_second.values()) <= 30
+    assert burst.rejected == 10 and burst.accepted == 90
+
+
+async def test_without_a_flood_limit_sends_are_only_counted(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "/start")
+    for _ in range(5):
+        await bot.send_message(USER, "schnell")
+    stats = api.flood_stats()
+    assert (stats.accepted, stats.rejected, stats.max_to_one_chat_in_one_second) == (5, 0, 5)

@@ -6,6 +6,7 @@ validates with: `parse_mode` (HTML), `markup` (keyboards and buttons), `wire` (H
 """
 
 from tests.support.fake_bot_api.common import APIError, bad_request, utf16_len
+from tests.support.fake_bot_api.flood import FloodLimit, FloodStats
 from tests.support.fake_bot_api.markup import callback_data_of, validate_reply_markup
 from tests.support.fake_bot_api.parse_mode import (
     TelegramHTMLError,
@@ -19,6 +20,8 @@ from tests.support.fake_bot_api.wire import UploadedFile
 __all__ = [
     "APIError",
     "FakeBotAPI",
+    "FloodLimit",
+    "FloodStats",
     "TelegramHTMLError",
     "UploadedFile",
     "bad_request",

@@ -17,6 +17,7 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.support.fake_bot_api.common import JSON, APIError, bad_request
+from tests.support.fake_bot_api.flood import COUNTED, FloodControl, FloodLimit, FloodStats
 from tests.support.fake_bot_api.markup import callback_data_of, validate_reply_markup
 from tests.support.fake_bot_api.wire import APIServer, decode_value, parse_multipart
 
@@ -62,6 +63,7 @@ class BotAPIBase:
         clock: Callable[[], float] = time.time,
         inline_mode: bool = False,
         webhook_retry_delay: float = 0.1,
+        flood_limit: FloodLimit | None = None,
     ) -> None:
         self.token = token
         # Unix time for message dates, the 48-hour deletion limit and query age; a test may
@@ -110,6 +112,8 @@ class BotAPIBase:
         self._webhook_attempts: list[tuple[int, int | None]] = []
         self._webhook_thread: threading.Thread | None = None
         self.webhook_retry_delay = webhook_retry_delay
+        # Counts every send; refuses with 429 over flood_limit (None: never). See flood.py.
+        self._flood = FloodControl(flood_limit)
         self._rate_limited = 0
         self._retry_after = 1
         self._file_ids = itertools.count(1)
@@ -217,6 +221,11 @@ class BotAPIBase:
         """An update as it was queued (also after the bot confirmed it)."""
         with self._cond:
             return copy.deepcopy(self._queued[update_id])
+
+    def flood_stats(self) -> FloodStats:
+        """Sends accepted (per second, most in any one-second window) and refused with 429."""
+        with self._cond:
+            return copy.deepcopy(self._flood.stats)
 
     def pending_updates(self) -> int:
         """Updates the bot has not confirmed yet (via getUpdates offset)."""
@@ -423,7 +432,13 @@ class BotAPIBase:
             if known is None:
                 raise APIError(404, "Not Found")
             with self._cond:
-                return 200, {"ok": True, "result": known[1](params, files)}
+                counted = self._flood_target(method_name, params)
+                if counted is not None:
+                    self._flood.check(*counted, self.clock())
+                result = known[1](params, files)
+                if counted is not None:
+                    self._flood.accept(*counted, self.clock())
+                return 200, {"ok": True, "result": result}
         except APIError as exc:
             answer: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.parameters:
@@ -435,6 +450,16 @@ class BotAPIBase:
             with self._cond:
                 self.errors.append((method_name, f"Internal Server Error: {exc!r}"))
             return 500, {"ok": False, "error_code": 500, "description": f"fake server: {exc!r}"}
+
+    def _flood_target(self, method: str, params: JSON) -> tuple[int | None, bool] | None:
+        """(chat_id, is a group) of a send that flood control counts; None for other calls."""
+        if not COUNTED.match(method):
+            return None
+        chat_id = params.get("chat_id")
+        chat = self._chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
+            return None, False
+        return chat_id, chat["type"] in ("group", "supergroup", "channel")
 
     # --- internals: shared by the method handlers (called with the lock held) -----------------
 

@@ -27,6 +27,7 @@ from tests.support.fake_bot_api.base import Handler
 from tests.support.fake_bot_api.commands import CommandsMixin
 from tests.support.fake_bot_api.common import JSON
 from tests.support.fake_bot_api.files import FilesMixin
+from tests.support.fake_bot_api.flood import FloodLimit
 from tests.support.fake_bot_api.forum import ForumMixin
 from tests.support.fake_bot_api.inline import InlineMixin
 from tests.support.fake_bot_api.messages import MessagesMixin
@@ -45,6 +46,7 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, WebhookMixi
         clock: Callable[[], float] = time.time,
         inline_mode: bool = False,
         webhook_retry_delay: float = 0.1,
+        flood_limit: FloodLimit | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -53,6 +55,7 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, WebhookMixi
             clock=clock,
             inline_mode=inline_mode,
             webhook_retry_delay=webhook_retry_delay,
+            flood_limit=flood_limit,
         )
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
