@@ -65,9 +65,12 @@ class BotAPIBase:
         webhook_retry_delay: float = 0.1,
         flood_limit: FloodLimit | None = None,
     ) -> None:
+        """``clock``: Unix time, for message dates, deletion and query age (a test may move
+        it); ``inline_mode``: the bot has inline mode on (BotFather); ``webhook_retry_delay``:
+        seconds before a failed webhook delivery is tried again; ``flood_limit``: answer 429
+        above these send rates (None: never)."""
         self.token = token
-        # Unix time for message dates, the 48-hour deletion limit and query age; a test may
-        # pass its own to move time. Waiting (long polls, retries) uses real time.
+        # Waiting (long polls, webhook retries) uses real time, whatever the clock says.
         self.clock = clock
         self.bot_user: JSON = {
             "id": int(token.split(":", 1)[0]),
@@ -124,8 +127,12 @@ class BotAPIBase:
         self._server: APIServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
-        # Filled by FakeBotAPI: lower-case method name -> (canonical name, handler).
-        self._methods: dict[str, tuple[str, Handler]] = {}
+        # Lower-case method name -> (canonical name, handler), from FakeBotAPI's table.
+        self._methods = {name.lower(): (name, h) for name, h in self._handlers().items()}
+
+    def _handlers(self) -> dict[str, Handler]:
+        """The Bot API methods this server answers: name -> handler (see FakeBotAPI)."""
+        return {}
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -148,7 +155,7 @@ class BotAPIBase:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # how fast stop() gets through
             name=f"FakeBotAPI:{self.port}",
             daemon=True,
         )
@@ -185,11 +192,14 @@ class BotAPIBase:
     # --- inspection ---------------------------------------------------------------------------
 
     def sent_messages(self, chat_id: int | None = None) -> list[JSON]:
-        """Every message the bot sent or edited (oldest first), optionally only in one chat.
+        """Every message the bot sent, copied or edited (oldest first), optionally in one chat.
 
-        Each entry: method, chat_id, message_id, text (visible, after parsing), raw_text (as
-        sent), parse_mode, entities, reply_markup (parsed), buttons (callback data), edited;
-        sendDocument entries also have caption and document {file_name, mime_type, content}.
+        Each entry: method, chat_id, message_id, text (visible, after parsing; a caption for
+        files), raw_text (as sent), parse_mode, entities, reply_markup (parsed), buttons
+        (callback data), edited, message_thread_id (a forum topic, or None). Files also have
+        caption and document or photo {file_name, mime_type, content (bytes)}; copyMessage
+        entries copied_from {chat_id, message_id}; edits of an inline message have chat_id and
+        message_id None and its inline_message_id.
         """
         with self._cond:
             return [

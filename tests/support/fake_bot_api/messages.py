@@ -1,4 +1,5 @@
-"""Simulated users and the message methods: getUpdates, sendMessage, edits, callbacks, delete."""
+"""Simulated users and the message methods: getUpdates, sendMessage, copyMessage, edits,
+answerCallbackQuery, deleteMessage."""
 
 from __future__ import annotations
 
