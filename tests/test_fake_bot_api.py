@@ -1066,7 +1066,7 @@ async def test_set_webhook_refuses_what_telegram_refuses(
 
 
 async def test_a_webhook_blocks_get_updates_until_deleted(api: FakeBotAPI, bot: Bot) -> None:
-    api.send_message(USER, "first")
+    first = api.send_message(USER, "first")
     assert await bot.set_webhook("https://lotse.example/hook", secret_token="a" * 256)
     with pytest.raises(Conflict, match="can't use getUpdates method while webhook is active"):
         await bot.get_updates(timeout=0)
@@ -1082,6 +1082,13 @@ async def test_a_webhook_blocks_get_updates_until_deleted(api: FakeBotAPI, bot: 
     assert api.webhook_attempts() == []
     assert await bot.delete_webhook()
     assert [u.message.text for u in await bot.get_updates(timeout=0) if u.message] == ["first"]
+    waiting = asyncio.create_task(bot.get_updates(offset=first + 1, timeout=5))
+    await asyncio.sleep(0.1)
+    await bot.set_webhook("https://lotse.example/hook")  # ends a long poll that was waiting
+    with pytest.raises(Conflict, match="terminated by setWebhook request"):
+        await asyncio.wait_for(waiting, 2)
+    api.send_message(USER, "while the webhook is set")
+    assert (await bot.get_webhook_info()).pending_update_count == 1
     await bot.set_webhook("https://lotse.example:8443/hook", drop_pending_updates=True)
     assert (await bot.get_webhook_info()).pending_update_count == 0
 

@@ -338,6 +338,10 @@ class BotAPIBase:
                     "title": "Test group",
                 }
                 self._members.setdefault(group_id, {}).setdefault(user_id, "member")
+            if message_thread_id is not None:
+                topic = self._topics.get((chat["id"], message_thread_id))
+                if topic is None or topic["closed"]:  # a client offers no way to post there
+                    raise AssertionError(f"no open topic {message_thread_id} in {chat['id']}")
             self._chats[chat["id"]] = chat
             message = {
                 "message_id": self._next_message_id(chat["id"]),
@@ -347,9 +351,6 @@ class BotAPIBase:
                 **content,
             }
             if message_thread_id is not None:
-                topic = self._topics.get((chat["id"], message_thread_id))
-                if topic is None or topic["closed"]:
-                    raise AssertionError(f"no open topic {message_thread_id} in {chat['id']}")
                 message.update(message_thread_id=message_thread_id, is_topic_message=True)
             self._messages[(chat["id"], message["message_id"])] = message
             return self._queue({"update_id": next(self._update_ids), "message": message})

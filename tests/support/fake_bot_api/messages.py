@@ -213,6 +213,8 @@ class MessagesMixin(BotAPIBase):
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
         while True:
+            if self._webhook is not None:  # set while this poll waited
+                raise APIError(409, "Conflict: terminated by setWebhook request")
             self._drop_unwanted()
             remaining = deadline - time.monotonic()
             if self._updates or self._stopping or remaining <= 0:
