@@ -1,8 +1,18 @@
 """A fake Telegram Bot API server on 127.0.0.1 for the real python-telegram-bot stack.
 
 `FakeBotAPI` (in `server`) is the server: `base` holds its state and plumbing, one mixin per
-feature holds the methods (`messages`, `files`, `commands`, ...), and the rest is what it
-validates with: `parse_mode` (HTML), `markup` (keyboards and buttons), `wire` (HTTP).
+feature holds the methods and the test helpers for it:
+
+- `messages`: users write (`send_message`, `send_location`), tap buttons (`press_button`),
+  block the bot; sendMessage, copyMessage, edits, answerCallbackQuery, deleteMessage
+- `files`: users send documents and photos; sendDocument, sendPhoto, getFile, downloads
+- `forum`: groups and members (`create_group`, `add_member`), forum topics
+- `inline`: inline queries, chosen results, inline messages; answerInlineQuery
+- `webhook`: setWebhook and delivery to the bot's webhook; `post_update` for impostors
+- `commands`: command menus per scope; `menu_for` a person
+- `flood`: optional flood control (`FloodLimit`) and `flood_stats`
+
+The rest is what it validates with: `parse_mode` (HTML), `markup` (keyboards), `wire` (HTTP).
 """
 
 from tests.support.fake_bot_api.common import APIError, bad_request, utf16_len

@@ -228,8 +228,10 @@ class InlineMixin(BotAPIBase):
         if not isinstance(next_offset, str) or len(next_offset.encode()) > MAX_NEXT_OFFSET_BYTES:
             raise bad_request("NEXT_OFFSET_INVALID")
         cache_time = params.get("cache_time", 300)
-        if not isinstance(cache_time, int) or cache_time < 0:
+        if not isinstance(cache_time, int) or isinstance(cache_time, bool) or cache_time < 0:
             raise bad_request("can't parse cache_time")
+        if not isinstance(params.get("is_personal", False), bool):
+            raise bad_request("can't parse is_personal")
         button = params.get("button")
         start = button.get("start_parameter") if isinstance(button, dict) else None
         if start is not None and not _START_PARAMETER.fullmatch(str(start)):
