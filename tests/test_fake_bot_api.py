@@ -72,6 +72,16 @@ async def bot(api: FakeBotAPI) -> AsyncIterator[Bot]:
         yield client
 
 
+class ManualClock:
+    """Unix time that a test moves by hand (FakeBotAPI's clock)."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 # --- HTML parse mode -----------------------------------------------------------------------------
 
 
@@ -462,16 +472,6 @@ async def test_application_end_to_end(api: FakeBotAPI) -> None:
 
 
 # --- users who never started the bot, blocking, the 48-hour deletion limit -----------------------
-
-
-class ManualClock:
-    """Unix time that a test moves by hand (FakeBotAPI's clock)."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_a_bot_cannot_start_a_conversation(api: FakeBotAPI, bot: Bot) -> None:
