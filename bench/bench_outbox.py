@@ -15,8 +15,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.outbox import Budget, Sender
 from bot.storage.database import connect
+
+from bot.outbox import Budget, Sender
 from bot.storage.outbox import OutboxRepository, OutboxRow
 
 SUBSCRIPTIONS = 10_000

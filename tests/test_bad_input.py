@@ -14,7 +14,8 @@ from bot.core import engine
 from bot.core.dialogue_io import Input, Reply, Upload
 from bot.core.profile import Frame, Profile, Session
 from bot.core.world import World
-from tests.support.fake_bot_api import MAX_CAPTION, MAX_TEXT, parse_telegram_html, utf16_len
+from tests.support.fake_bot_api import parse_telegram_html, utf16_len
+from tests.support.fake_bot_api.common import MAX_CAPTION, MAX_TEXT
 
 NASTY = st.sampled_from(
     [

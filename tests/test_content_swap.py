@@ -17,7 +17,9 @@ from tests.support.db import stored
 from tests.support.transcript import Transcript
 
 
-def without(content: Content, *, places: set[str] = set(), offers: set[str] = set()) -> Content:
+def without(
+    content: Content, *, places: frozenset[str] = frozenset(), offers: frozenset[str] = frozenset()
+) -> Content:
     catalogue = content.catalogue
     smaller = dataclasses.replace(
         catalogue,
@@ -37,7 +39,7 @@ async def test_a_swap_in_the_middle_of_the_questions(
     await chat.tap("B1")
     await chat.send("Königslutr")  # candidates are on screen now
     assert chat.labels[0].startswith("Königslutter am Elm")
-    version = await service.replace_content(without(content, places={"koenigslutter"}))
+    version = await service.replace_content(without(content, places=frozenset({"koenigslutter"})))
     assert version == content.version + 1
     # The old button points to a place that is gone: asked again, nothing breaks.
     await chat.press("fl:a:place:koenigslutter")
@@ -56,7 +58,9 @@ async def test_a_swap_after_the_offer_list_removes_the_town_and_a_saved_offer(
     await chat.onboard(age="17", status="Asylum procedure", german="A1", place="Helmstedt")
     assert "T-HE-1" in chat.offer_ids()
     await chat.press("of:s:T-HE-1:1")  # saved
-    await service.replace_content(without(content, places={"helmstedt"}, offers={"T-HE-1"}))
+    await service.replace_content(
+        without(content, places=frozenset({"helmstedt"}), offers=frozenset({"T-HE-1"}))
+    )
     await chat.send("/offers")
     assert "An offer you saved is no longer available." in chat.text
     assert "Lotse does not know your town any more" in chat.text
@@ -86,7 +90,7 @@ async def test_a_changed_conversation_asks_again_where_a_step_is_gone(
     for path in (ROOT / "conversations").glob("*.toml"):
         text = path.read_text(encoding="utf-8")
         if path.name == "feedback.toml":  # the comment step is gone: rating only
-            text = text[: text.index("[[steps]]\nid = \"comment\"")]
+            text = text[: text.index('[[steps]]\nid = "comment"')]
             text = text.replace('next = "comment"\n', "").replace('comment = "text"\n', "")
         (folder / path.name).write_text(text, encoding="utf-8")
     changed = dataclasses.replace(content, flows=load_flows(folder))

@@ -90,7 +90,7 @@ def test_a_privileged_button_is_checked_against_the_district_it_acts_on(world: W
         garbage = run(world, actor, Input("button", "zz:nope"))  # as this actor sees it
         reply = run(world, actor, Input("button", data))
         if allowed:
-            assert RAN == [f"close:{data.rsplit(':', 1)[1]}"], (actor, data)
+            assert [f"close:{data.rsplit(':', 1)[1]}"] == RAN, (actor, data)
         else:
             assert RAN == [] and reply == garbage, (actor, data)
 
