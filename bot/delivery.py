@@ -36,7 +36,10 @@ class Delivery:
         await service.forget_old()
         self._storage = await service.storage.sibling()
         repo = OutboxQueue(self._storage)
-        sender = Sender(repo, self.send, service.clock, asyncio.sleep, audience=self.audience)
+        sender = Sender(
+            repo, self.send, service.clock, asyncio.sleep, audience=self.audience,
+            on_blocked=service.forget_cached,
+        )  # fmt: skip
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.scheduler.start()
         self.waker = OutboxWaker(self.scheduler, repo, sender, service.clock)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -94,7 +95,7 @@ class Catalogues:
         self._cache: dict[str, BabelTranslator] = {}
         self._languages: tuple[Language, ...] | None = None
 
-    @property
+    @cached_property
     def codes(self) -> list[str]:
         """Every language a person can choose: one per catalogue, plus those sharing one."""
         available = set(self._translations) | {

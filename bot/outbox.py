@@ -68,6 +68,9 @@ class Sender:
     batch: int = 100
     audience: Audience = None  # whose messages this sender handles; None: everyone's
     stopping: bool = False  # set on shutdown: finish the row in hand, leave the rest pending
+    # Told when a person turned out to have blocked the bot (the service forgets what it
+    # keeps in memory about them).
+    on_blocked: Callable[[str, str], None] | None = None
 
     async def drain(self) -> dict[str, int]:
         """Send everything due now; returns how many rows ended how."""
@@ -112,6 +115,8 @@ class Sender:
             return "retry"
         if outcome == "blocked":
             await self.repo.mark_blocked(row.user_id, now)
+            if self.on_blocked is not None:
+                self.on_blocked(row.channel, row.external_id)
             return "blocked"
         await self.repo.finish(row.id, outcome, now)
         return outcome

@@ -29,7 +29,8 @@ from bot.core.world import World
 from bot.locks import KeyedLocks
 from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
-from bot.storage.people import Snapshot
+from bot.storage.people import Snapshot, snapshot_of
+from bot.storage.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,11 @@ class LotseService:
         # Called after new outbox rows were stored, so that the sender wakes in time.
         self.on_outbox_change: Hook | None = None
         self._pre_consent: OrderedDict[tuple[str, str], Session] = OrderedDict()
+        # Stored sessions as last saved, so that an input needs no read. Only where this
+        # process is the one writer of sessions (SQLite); several processes read every time.
+        self._cache: OrderedDict[tuple[str, str], tuple[Session, Snapshot]] | None = (
+            OrderedDict() if getattr(storage, "single_writer", False) else None
+        )
         self.locks = KeyedLocks()
 
     @classmethod
@@ -96,8 +102,10 @@ class LotseService:
 
     async def check_storage(self, content: Content) -> None:
         """The database has a column for every profile field the flows declare."""
-        async with self.storage.unit(write=False) as unit:
-            missing = await unit.people.missing_profile_columns(content.profile_fields)
+        fields = content.profile_fields
+        missing = await self.storage.run(
+            lambda unit: unit.people.missing_profile_columns(fields), write=False
+        )
         if missing:
             raise ContentError(
                 f"the profiles table has no column for the field(s) {', '.join(missing)}: "
@@ -118,8 +126,10 @@ class LotseService:
     # -- one input -------------------------------------------------------------------------
 
     async def session(self, channel: str, external_id: str) -> Session | None:
-        async with self.storage.unit(write=False) as unit:
-            loaded = await unit.people.load(channel, external_id, self.fields)
+        fields = self.fields
+        loaded = await self.storage.run(
+            lambda unit: unit.people.load(channel, external_id, fields), write=False
+        )
         return loaded[0] if loaded else self._pre_consent.get((channel, external_id))
 
     async def actor(self, channel: str, external_id: str) -> Actor:
@@ -138,9 +148,7 @@ class LotseService:
         key = (channel, external_id)
         async with self.locks.hold(key):
             world = self.world
-            fields = self.fields
-            async with self.storage.unit(write=False) as unit:
-                loaded = await unit.people.load(channel, external_id, fields)
+            loaded = await self._load(key)
             snapshot: Snapshot | None = None
             if loaded is not None:
                 session, snapshot = loaded
@@ -159,6 +167,29 @@ class LotseService:
                 await deliver(outcome.replies)
         return outcome.replies
 
+    async def _load(self, key: tuple[str, str]) -> tuple[Session, Snapshot] | None:
+        cache = self._cache
+        if cache is not None and key in cache:
+            # Taken out while the input runs: if it fails, the next input reads the database.
+            return cache.pop(key)
+        fields = self.fields
+        return await self.storage.run(lambda unit: unit.people.load(*key, fields), write=False)
+
+    def _remember(self, key: tuple[str, str], entry: tuple[Session, Snapshot] | None) -> None:
+        cache = self._cache
+        if cache is None:
+            return
+        if entry is None:
+            cache.pop(key, None)
+            return
+        cache[key] = entry
+        while len(cache) > PRE_CONSENT_LIMIT:
+            cache.popitem(last=False)
+
+    def forget_cached(self, channel: str, external_id: str) -> None:
+        """Read this person from the database next time (something else changed them)."""
+        self._remember((channel, external_id), None)
+
     async def _carry_out(
         self,
         channel: str,
@@ -174,21 +205,30 @@ class LotseService:
         changed = snapshot is None or snapshot.differs(session)
         outbox_changed = False
         if erase or outcome.effects or (stored and changed):
-            async with self.storage.unit() as unit:
+            fields = self.fields
+
+            async def write(unit: Unit) -> tuple[int | None, bool]:
                 user_id = snapshot.user_id if snapshot else None
                 if erase:
                     await unit.people.erase(channel, external_id)
                     user_id = None
                 elif stored:
                     user_id = await unit.people.save(
-                        channel, external_id, session, self.fields, world.now, snapshot
+                        channel, external_id, session, fields, world.now, snapshot
                     )
                 place = world.catalogue.places.get(session.profile.place or "")
                 context = Context(
                     channel, external_id, user_id, place.district if place else "",
                     world.now, world.today,
                 )  # fmt: skip
-                outbox_changed = await apply_effects(unit, context, outcome.effects)
+                return user_id, await apply_effects(unit, context, outcome.effects)
+
+            # The session and every effect of this input: one transaction.
+            user_id, outbox_changed = await self.storage.run(write)
+            if stored and user_id is not None:
+                self._remember(key, (session, snapshot_of(session, user_id)))
+        if erase or not stored:
+            self._remember(key, None)
         if erase:
             self._pre_consent.pop(key, None)
             log.info("erased a person's data on request")
@@ -208,7 +248,8 @@ class LotseService:
         """Tell the subscribers of each event that moved or was cancelled since it was last
         seen (once), and move their reminders with it. Returns how many events changed."""
         world = self.world
-        async with self.storage.unit() as unit:
+
+        async def sync(unit: Unit) -> list:
             changed = changed_events(await unit.events.known(), world.events)
             for event in changed:
                 planned = {
@@ -220,6 +261,9 @@ class LotseService:
             await unit.events.remember(
                 [(event.id, event.start, event.cancelled) for event in world.events.values()]
             )
+            return changed
+
+        changed = await self.storage.run(sync)
         if changed and self.on_outbox_change is not None:
             await self.on_outbox_change()
         return len(changed)
@@ -227,9 +271,12 @@ class LotseService:
     async def forget_old(self) -> None:
         """Feedback comments after 90 days, uploads after a day."""
         now = self.clock()
-        async with self.storage.unit() as unit:
+
+        async def forget(unit: Unit) -> None:
             await unit.counters.forget_comments_before(now - timedelta(days=COMMENT_DAYS))
             await unit.uploads.forget_before(now - timedelta(days=1))
+
+        await self.storage.run(forget)
 
     def render(self, row: OutboxRow) -> Reply | None:
         """The text of an outbox message, in the person's language now; None when there is
@@ -253,12 +300,17 @@ class LotseService:
         return world.translator(world.closest_language(language) or "en")
 
     async def first_group_notice(self, chat_id: str) -> bool:
-        async with self.storage.unit() as unit:
-            return await unit.chats.first_notice(chat_id, self.clock())
+        now = self.clock()
+        return await self.storage.run(lambda unit: unit.chats.first_notice(chat_id, now))
 
     async def mark_blocked(self, channel: str, external_id: str) -> None:
         """The person blocked the bot (a reply was refused): send them nothing more."""
-        async with self.storage.unit() as unit:
+        now = self.clock()
+
+        async def block(unit: Unit) -> None:
             user_id = await unit.people.user_id(channel, external_id)
             if user_id is not None:
-                await unit.outbox.mark_blocked(user_id, self.clock())
+                await unit.outbox.mark_blocked(user_id, now)
+
+        await self.storage.run(block)
+        self.forget_cached(channel, external_id)

@@ -149,3 +149,45 @@ async def test_group_notice_is_given_once(db_path: Path) -> None:
             assert await unit.chats.first_notice("-200", NOW) is True
     finally:
         await storage.close()
+
+
+async def test_a_unit_runs_whole_and_refuses_to_wait_for_anything_else(db_path: Path) -> None:
+    import asyncio
+
+    storage = await SqliteStorage.open(db_path)
+    try:
+
+        async def waits(unit) -> None:  # type: ignore[no-untyped-def]
+            await unit.chats.first_notice("-1", NOW)
+            await asyncio.sleep(0.01)  # would let another unit in between: refused
+
+        with pytest.raises(RuntimeError, match="may wait for nothing"):
+            await storage.run(waits)
+        # ... and rolled back: the first statement left nothing behind.
+        assert await storage.run(lambda unit: unit.chats.first_notice("-1", NOW)) is True
+    finally:
+        await storage.close()
+
+
+async def test_the_wal_is_written_back_in_a_thread(db_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import sqlite
+
+    storage = await SqliteStorage.open(db_path)
+    wal = db_path.with_name(db_path.name + "-wal")
+    try:
+        for number in range(sqlite.CHECKPOINT_EVERY + 1):
+            await storage.run(lambda unit, n=number: unit.chats.first_notice(str(n), NOW))
+        assert storage._checkpoint is not None
+        await asyncio.wait_for(storage._checkpoint, 10)
+        count = (await storage.run(lambda unit: unit.tx.fetchone(
+            "SELECT count(*) FROM group_notices"), write=False))[0]  # fmt: skip
+        assert count == sqlite.CHECKPOINT_EVERY + 1
+    finally:
+        await storage.close()
+    # Closing writes the rest back; the database file alone holds every row.
+    assert not wal.exists() or wal.stat().st_size == 0
+    plain = sqlite3.connect(db_path)
+    assert plain.execute("SELECT count(*) FROM group_notices").fetchone()[0] == count
+    plain.close()

@@ -9,22 +9,18 @@ inputs and replies in order.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import (
-    Bot,
     BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
@@ -33,22 +29,23 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram_send import (
+    CHANNEL,
+    SERVICE,
+    answer_query,
+    outbox_sender,
+    send_replies,
+)
 from bot.config import Config
 from bot.core.access import NOBODY
 from bot.core.dialogue_io import Input, Reply, Upload
 from bot.core.text import esc
 from bot.delivery import Delivery
-from bot.outbox import Outcome
-from bot.outbox import RetryAfter as Later
 from bot.service import LotseService
-from bot.storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
-SERVICE = "service"
 DELIVERY = "delivery"
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Larger documents are refused without downloading them (Telegram lets bots fetch 20 MB).
 DOWNLOAD_MAX = 5 * 1024 * 1024
 CONCURRENT_UPDATES = 64
@@ -62,8 +59,16 @@ class LotseContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.application.bot_data[SERVICE]
 
 
-def build_application(config: Config, service: LotseService | None = None) -> Application:
-    """All wiring in one builder call. Without `service`, it is opened at start from config."""
+_DEFAULT_LIMITER = object()
+
+
+def build_application(
+    config: Config,
+    service: LotseService | None = None,
+    rate_limiter: BaseRateLimiter | object | None = _DEFAULT_LIMITER,
+) -> Application:
+    """All wiring in one builder call. Without `service`, it is opened at start from config.
+    `rate_limiter=None` turns Telegram's flood control off (benchmarks of Lotse's own cost)."""
 
     async def post_init(application: Application) -> None:
         if SERVICE not in application.bot_data:
@@ -89,11 +94,14 @@ def build_application(config: Config, service: LotseService | None = None) -> Ap
         .token(config.require_token())
         .context_types(ContextTypes(context=LotseContext))
         .concurrent_updates(CONCURRENT_UPDATES)
-        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
+    if rate_limiter is _DEFAULT_LIMITER:
+        rate_limiter = AIORateLimiter(max_retries=2)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)  # type: ignore[arg-type]
     if config.api_base_url:
         base = config.api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -137,98 +145,9 @@ async def _answer(update: Update, context: LotseContext, event: Input) -> None:
         return
 
     async def deliver(replies: list[Reply]) -> None:
-        await send_replies(update, context, chat.id, replies)
+        await send_replies(update, context.bot, context.service, chat.id, replies)
 
     await context.service.handle(CHANNEL, str(user.id), event, user.language_code, deliver)
-
-
-async def send_replies(
-    update: Update, context: LotseContext, chat_id: int, replies: list[Reply]
-) -> None:
-    query = update.callback_query
-    if query is not None:
-        notice = next((r.notice for r in replies if r.notice), "")
-        await answer_query(query, notice)
-    try:
-        for reply in replies:
-            editable = query is not None and query.message is not None
-            if reply.replace and reply.attachment is None and editable:
-                try:
-                    await query.edit_message_text(  # type: ignore[union-attr]
-                        reply.html,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(reply),
-                        link_preview_options=NO_PREVIEW,
-                    )
-                    continue
-                except BadRequest as exc:
-                    # "message is not modified" or too old to edit: send it as a new message.
-                    log.debug("edit failed, sending instead: %s", exc)
-            await send_reply(context.bot, chat_id, reply)
-    except Forbidden:
-        # The person blocked the bot while we answered: expected, not an error.
-        log.info("a person blocked the bot; marked, nothing more is sent to them")
-        await context.service.mark_blocked(CHANNEL, str(chat_id))
-
-
-async def answer_query(query, notice: str = "") -> None:
-    """Stop the button's spinner. Telegram refuses late answers ("query is too old"); that must
-    never keep the reply from the person."""
-    try:
-        await query.answer(notice[:200] or None)
-    except TelegramError as exc:
-        log.info("could not answer a button tap: %s", exc)
-
-
-async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """One reply as a new message; with an attachment, as a document with `html` as caption."""
-    if reply.attachment is not None:
-        await bot.send_document(
-            chat_id,
-            reply.attachment.content,
-            filename=reply.attachment.filename,
-            caption=reply.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply),
-        )
-        return
-    await bot.send_message(
-        chat_id,
-        reply.html,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(reply),
-        link_preview_options=NO_PREVIEW,
-    )
-
-
-def outbox_sender(application: Application):
-    """How the outbox sends one message (a reminder, ...) on Telegram."""
-
-    async def send(row: OutboxRow) -> Outcome | Later:
-        reply = application.bot_data[SERVICE].render(row)
-        if reply is None:
-            return "cancelled"
-        try:
-            await send_reply(application.bot, int(row.external_id), reply)
-        except Forbidden:
-            return "blocked"
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            return Later(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
-        return "sent"
-
-    return send
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
-            for row in reply.buttons
-        ]
-    )
 
 
 async def on_command(update: Update, context: LotseContext) -> None:

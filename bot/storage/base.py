@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.storage.sql import Tx
 from bot.storage.unit import Unit
 
+T = TypeVar("T")
+
 
 class Storage(Protocol):
     dialect: str
+
+    async def run(self, body: Callable[[Unit], Awaitable[T]], write: bool = True) -> T:
+        """One unit of work: `body` gets the repositories on one transaction (committed when
+        it returns, rolled back when it raises). The fast way: the hot path uses this."""
+        ...
 
     def unit(self, write: bool = True) -> AbstractAsyncContextManager[Unit]:
         """One unit of work: repositories on one transaction, committed together."""

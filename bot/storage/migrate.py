@@ -38,21 +38,18 @@ def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
 
 
 async def applied(storage: SqliteStorage) -> set[int]:
-    conn = storage.conn
-    await conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    async with conn.execute("SELECT version FROM schema_migrations") as cursor:
-        done = {int(row[0]) for row in await cursor.fetchall()}
-    if not done:
-        # Databases from before schema_migrations counted in PRAGMA user_version.
-        async with conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        legacy = int(row[0]) if row else 0
-        if legacy:
+    async with storage.transaction() as tx:
+        await tx.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {int(row[0]) for row in await tx.fetchall("SELECT version FROM schema_migrations")}
+        if not done:
+            # Databases from before schema_migrations counted in PRAGMA user_version.
+            row = await tx.fetchone("PRAGMA user_version")
+            legacy = int(row[0]) if row else 0
             for number, name, _sql in migrations()[:legacy]:
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) "
                     "VALUES (?, ?, datetime('now'))",
                     (number, name),
@@ -70,18 +67,14 @@ async def apply_migrations(storage: SqliteStorage) -> int:
             continue
         log.info("applying migration %s", name)
         # executescript commits first; the explicit BEGIN makes the file and its record one
-        # transaction, so a failing migration leaves the database as it was.
+        # transaction, so a failing migration leaves the database as it was (SQLite rolls
+        # back an unfinished transaction when the failing script stops).
         script = (
             f"BEGIN;\n{sql}\n"
             f"INSERT INTO schema_migrations (version, name, applied_at) "
             f"VALUES ({number}, '{name}', datetime('now'));\n"
             f"PRAGMA user_version = {number};\nCOMMIT;"
         )
-        try:
-            await storage.conn.executescript(script)
-        except Exception:
-            if storage.conn.in_transaction:
-                await storage.conn.execute("ROLLBACK")
-            raise
+        await storage.script(script)
         newest = number
     return newest

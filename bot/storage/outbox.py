@@ -18,6 +18,7 @@ from bot.storage.sql import Tx, to_datetime
 
 if TYPE_CHECKING:
     from bot.storage.base import Storage
+    from bot.storage.unit import Unit
 
 # Whose messages a sender handles: everyone (None), one channel ("telegram",) or one person
 # of a channel ("console", "me"). The conditions are fixed text; only the values are bound.
@@ -211,8 +212,7 @@ class OutboxQueue:
         self.storage = storage
 
     async def _run(self, name: str, *args: object) -> object:
-        async with self.storage.unit() as unit:
-            return await getattr(unit.outbox, name)(*args)
+        return await self.storage.run(lambda unit: getattr(unit.outbox, name)(*args))
 
     async def recover(self, now: datetime, audience: Audience = None) -> int:
         return await self._run("recover", now, audience)  # type: ignore[return-value]
@@ -238,7 +238,11 @@ class OutboxQueue:
     async def counts(self) -> dict[str, int]:
         return await self._run("counts")  # type: ignore[return-value]
 
-    async def plan_many(self, rows: Iterable[tuple[int, str, Sequence[Message]]], now: datetime):
-        async with self.storage.unit() as unit:
+    async def plan_many(
+        self, rows: Iterable[tuple[int, str, Sequence[Message]]], now: datetime
+    ) -> None:
+        async def plan(unit: Unit) -> None:
             for user_id, topic, messages in rows:
                 await unit.outbox.plan(user_id, topic, messages, now)
+
+        await self.storage.run(plan)

@@ -52,6 +52,18 @@ class Snapshot:
         )
 
 
+def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapshot:
+    """The snapshot of a session as it is now stored."""
+    return Snapshot(
+        user_id,
+        session.language,
+        blocked,
+        dict(session.profile.values),
+        _state(session),
+        _marks(session),
+    )
+
+
 def _state(session: Session) -> str:
     return json.dumps([f.to_json() for f in session.stack], ensure_ascii=False)
 
@@ -115,15 +127,7 @@ class PeopleRepository:
             announced=marks["announced"],
             subscribed=marks["subscribed"],
         )
-        snapshot = Snapshot(
-            user_id,
-            session.language,
-            row["blocked_at"] is not None,
-            dict(profile.values),
-            _state(session),
-            _marks(session),
-        )
-        return session, snapshot
+        return session, snapshot_of(session, user_id, row["blocked_at"] is not None)
 
     async def save(
         self,

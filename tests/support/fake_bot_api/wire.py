@@ -112,6 +112,9 @@ class APIServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
+    # A bot with concurrent updates opens dozens of connections at once; the default backlog
+    # of 5 would refuse them (Telegram's servers do not).
+    request_queue_size = 256
 
     def __init__(self, api: FakeBotAPI) -> None:
         self.api = api

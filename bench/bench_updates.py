@@ -1,0 +1,179 @@
+"""End to end: 100 people do the onboarding at once, through the real python-telegram-bot
+stack and a fake Bot API on 127.0.0.1; Lotse and a bare python-telegram-bot echo bot get the
+same 1,000 updates in the same run. Reports CPU milliseconds per update (the bot process only)
+and updates per second. Run by hand: `.venv/bin/python bench/bench_updates.py`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
+
+# What each person does: the whole onboarding. Buttons are tapped without checking the
+# keyboard, so that the echo bot gets exactly the same updates.
+SCRIPT = [
+    ("text", "/start"),
+    ("button", "fl:a:language:en"),
+    ("button", "fl:a:consent:agree"),
+    ("text", "19"),
+    ("button", "fl:a:residence_status:duldung"),
+    ("button", "fl:a:german_level:A2"),
+    ("text", "Helmstedt"),
+    ("button", "fl:a:place:helmstedt"),
+    ("button", "fl:t:interests:german_course"),
+    ("button", "fl:d:interests"),
+]
+TICK = os.sysconf("SC_CLK_TCK")
+# The message each tap is on: Lotse's question of that step (ids count the person's and the
+# bot's messages of one chat: /start is 1, the language picker 2, ...). The echo bot never
+# edits, so for it the ids only have to exist... or not: it sends a new message either way.
+TAPPED_MESSAGE = {1: 2, 2: 3, 4: 6, 5: 7, 7: 10, 8: 11, 9: 11}
+
+
+def queue_tap(api: FakeBotAPI, user: int, data: str, message_id: int) -> None:
+    """A callback query from a button on message `message_id` of the person's chat, queued
+    before that message exists (the fake's own press_button looks at what is on screen)."""
+    with api._cond:
+        update_id = next(api._update_ids)
+        query_id = str(4_000_000_000 + update_id)
+        api._queries[query_id] = {"update_id": update_id, "answered": False}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": user, "type": "private", "first_name": "Test"},
+            "from": dict(api.bot_user),
+            "text": "question",
+        }
+        query = {
+            "id": query_id,
+            "from": api._user(user, None, None),
+            "message": message,
+            "chat_instance": str(user),
+            "data": data,
+        }
+        api._queue({"update_id": update_id, "callback_query": query})
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+class Replies:
+    """Counts what the bot sent per chat: one watcher reads only the new events, every few
+    milliseconds, and wakes the person whose chat got something."""
+
+    def __init__(self, api: FakeBotAPI) -> None:
+        self.api, self.seen = api, 0
+        self.per_chat: dict[int, int] = {}
+        self.waiting: dict[int, asyncio.Event] = {}
+
+    async def watch(self) -> None:
+        while True:
+            with self.api._cond:
+                new = self.api._events[self.seen :]
+                self.seen += len(new)
+            for event in new:
+                chat = event["chat_id"]
+                self.per_chat[chat] = self.per_chat.get(chat, 0) + 1
+                if chat in self.waiting:
+                    self.waiting[chat].set()
+            await asyncio.sleep(0.005)
+
+    async def after(self, chat: int, count: int) -> None:
+        while self.per_chat.get(chat, 0) <= count:
+            event = self.waiting[chat] = asyncio.Event()
+            await event.wait()
+
+
+async def run_once(kind: str, people: int, folder: Path) -> dict[str, float]:
+    with FakeBotAPI() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "LOTSE_DATABASE": str(folder / f"{kind}-{time.monotonic_ns()}.sqlite3"),
+            "LOTSE_LOG_LEVEL": "WARNING",
+        }
+        command = [sys.executable, str(ROOT / "bench" / "update_bots.py"), kind]
+        if os.environ.get("BENCH_SPY"):  # a py-spy profile of every thread (figures are off)
+            spy = ["py-spy", "record", "--format", "raw", "-o", os.environ["BENCH_SPY"], "--"]
+            command = [str(Path(sys.executable).parent / spy[0]), *spy[1:], *command]
+        bot = subprocess.Popen(command, cwd=ROOT, env=env)
+        try:
+            while not api.calls_to("getUpdates"):
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # start-up finished (commands set, sender started)
+            replies = Replies(api)
+            watcher = asyncio.create_task(replies.watch())
+            users = list(range(10_000, 10_000 + people))
+            expected = {user: len(SCRIPT) for user in users}
+            cpu_before, wall_before = cpu_seconds(bot.pid), time.perf_counter()
+            # All at once: every person's whole onboarding is queued before the bot fetches it.
+            # The bot keeps each person's inputs in order, so each tap meets its question.
+            for step, (kind_of_input, value) in enumerate(SCRIPT):
+                for user in users:
+                    if kind_of_input == "text":
+                        api.send_message(user, value, language_code="en")
+                    else:
+                        queue_tap(api, user, value, TAPPED_MESSAGE[step])
+            while any(replies.per_chat.get(u, 0) < n for u, n in expected.items()):
+                await asyncio.sleep(0.01)
+            wall = time.perf_counter() - wall_before
+            cpu = cpu_seconds(bot.pid) - cpu_before
+            updates = people * len(SCRIPT)
+            calls: dict[str, int] = {}
+            for method, _params in api.calls:
+                calls[method] = calls.get(method, 0) + 1
+            if os.environ.get("BENCH_CALLS"):
+                print(kind, dict(sorted(calls.items())))
+            rejected = [e for e in api.errors if "not modified" not in e[1]]
+            assert not rejected, rejected[:5]
+            watcher.cancel()
+        finally:
+            bot.send_signal(2)
+            bot.wait(30)
+    return {
+        "updates": updates,
+        "cpu_ms_per_update": 1000 * cpu / updates,
+        "updates_per_s": updates / wall,
+    }
+
+
+async def main(people: int, rounds: int, only: str = "") -> None:
+    results: dict[str, list[dict[str, float]]] = {"echo": [], "lotse": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_number in range(rounds):
+            for kind in (only,) if only else ("echo", "lotse"):  # side by side, alternating
+                result = await run_once(kind, people, Path(tmp))
+                results[kind].append(result)
+                print(
+                    f"round {round_number + 1} {kind:5}: {result['cpu_ms_per_update']:.2f} CPU ms"
+                    f"/update, {result['updates_per_s']:.0f} updates/s"
+                )
+    if only:
+        return
+    echo = statistics.median(r["cpu_ms_per_update"] for r in results["echo"])
+    lotse = statistics.median(r["cpu_ms_per_update"] for r in results["lotse"])
+    print(f"median CPU ms/update: echo {echo:.2f}, Lotse {lotse:.2f}, ratio {lotse / echo:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=("echo", "lotse"), default="")
+    args = parser.parse_args()
+    asyncio.run(main(args.people, args.rounds, args.only))

@@ -1,0 +1,78 @@
+"""Kinds that ask where: a town (typed, with typos, or as a shared location), a location."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core import interpreter
+from bot.core.flow import Flow, Step
+from bot.core.kinds.base import Kind, Rows, answer_button
+from bot.core.text import Translator, esc, ltr
+from bot.core.turn import Turn
+from bot.core.world import World
+
+
+class PlaceKind(Kind):
+    name = "place"
+    value_type = "place"
+
+    def candidates(self, turn: Turn) -> list[str]:
+        return [str(p) for p in turn.frame.pending.get("candidates", [])] if turn.frame else []
+
+    def prompt(self, turn: Turn, step: Step) -> list[str]:
+        if self.candidates(turn):
+            return [esc(turn.t.gettext("Is it one of these? Tap it, or type your town again."))]
+        return super().prompt(turn, step)
+
+    def buttons(self, turn: Turn, step: Step) -> Rows:
+        t, rows = turn.t, []
+        for place_id in self.candidates(turn):
+            place = turn.world.catalogue.places.get(place_id)
+            if place:
+                label = t.gettext("{place} ({postcode})").format(
+                    place=place.name, postcode=place.postcodes[0]
+                )
+                rows.append((answer_button(ltr(t, label), step, place.id),))
+        return rows
+
+    def text(self, turn: Turn, step: Step, text: str) -> None:
+        found = turn.world.places.search(text)
+        turn.frame.pending["candidates"] = [p.id for p in found]  # type: ignore[union-attr]
+        interpreter.ask(turn, "" if found else self.help(turn, step))
+
+    def location(self, turn: Turn, step: Step, lat: float, lon: float) -> bool:
+        nearest = turn.world.places.nearest(lat, lon)
+        turn.frame.pending["candidates"] = [place.id for place, _km in nearest]  # type: ignore[union-attr]
+        interpreter.ask(turn, "" if nearest else self.help(turn, step))
+        return True
+
+    def help(self, turn: Turn, step: Step) -> str:
+        t = turn.t
+        districts = ", ".join(d.name for d in turn.world.catalogue.districts.values())
+        return "\n".join(
+            [
+                esc(t.pgettext(interpreter.context(turn, step), step.help)),
+                esc(
+                    t.gettext("For now I know places in: {districts}.").format(districts=districts)
+                ),
+            ]
+        )
+
+    def show(self, t: Translator, world: World, flow: Flow, step: Step, value: Any) -> str:
+        place = world.catalogue.places.get(str(value))
+        return ltr(t, place.name) if place else str(value)
+
+    def press(self, turn: Turn, step: Step, action: str, value: str) -> None:
+        if action == "a" and value in turn.world.catalogue.places:
+            interpreter.save(turn, value)
+        else:
+            interpreter.ask(turn)
+
+
+class LocationKind(Kind):
+    name = "location"
+    value_type = "location"
+
+    def location(self, turn: Turn, step: Step, lat: float, lon: float) -> bool:
+        interpreter.save(turn, [round(lat, 5), round(lon, 5)])
+        return True
