@@ -15,10 +15,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.storage.database import connect
-
+from bot.core.effects import Message
 from bot.outbox import Budget, Sender
-from bot.storage.outbox import OutboxRepository, OutboxRow
+from bot.storage.outbox import OutboxQueue, OutboxRow
+from bot.storage.sqlite import SqliteStorage
 
 SUBSCRIPTIONS = 10_000
 BURST = 1_000
@@ -31,31 +31,31 @@ def rss_mb() -> float:
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite3"
-        db = await connect(path)
+        db = await SqliteStorage.open(path)
         now = datetime.now(UTC)
         started = time.perf_counter()
-        await db.executemany(
-            "INSERT INTO users (channel, external_id, language, consented_at, created_at) "
-            "VALUES ('telegram', ?, 'ar', ?, ?)",
-            [(str(n), now.isoformat(), now.isoformat()) for n in range(SUBSCRIPTIONS)],
-        )
-        await db.commit()
-        outbox = OutboxRepository(db)
+        async with db.unit() as unit:
+            await unit.tx.executemany(
+                "INSERT INTO users (channel, external_id, language, consented_at, created_at) "
+                "VALUES ('telegram', ?, 'ar', ?, ?)",
+                [(str(n), now, now) for n in range(SUBSCRIPTIONS)],
+            )
         for n in range(SUBSCRIPTIONS):
             # The first BURST people have their 2-hour reminder due now; the rest later.
             soon = now if n < BURST else now + timedelta(days=1 + n % 30)
             plan = [
-                (f"rem:{n}:EV:1440m", "reminder", {"event": "EV"}, soon + timedelta(hours=22)),
-                (f"rem:{n}:EV:120m", "reminder", {"event": "EV"}, soon),
+                Message("rem:EV:1440m", "reminder", {"event": "EV"}, soon + timedelta(hours=22)),
+                Message("rem:EV:120m", "reminder", {"event": "EV"}, soon),
             ]
-            await outbox.subscribe("telegram", str(n), f"EV-{n % 50}", plan, now)
+            await db.run(lambda unit, n=n, plan=plan: unit.outbox.subscribe(
+                n + 1, f"EV-{n % 50}", plan, now))  # fmt: skip
         fill_s = time.perf_counter() - started
         await db.close()
 
         # A restart: open the database, settle interrupted rows, find the next due time.
         started = time.perf_counter()
-        db = await connect(path)
-        outbox = OutboxRepository(db)
+        db = await SqliteStorage.open(path)
+        outbox = OutboxQueue(db)
         await outbox.recover(datetime.now(UTC))
         next_due = await outbox.next_due()
         rebuild_ms = (time.perf_counter() - started) * 1000

@@ -34,13 +34,7 @@ def echo_application(token: str, base: str) -> Application:
         await query.answer()
         await context.bot.send_message(query.message.chat.id, query.data or "ok")
 
-    application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base)
-        .concurrent_updates(64)
-        .build()
-    )
+    application = ApplicationBuilder().token(token).base_url(base).concurrent_updates(64).build()
     application.add_handler(MessageHandler(filters.ALL, on_message))
     application.add_handler(CallbackQueryHandler(on_button))
     return application
