@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
+from tests.support.telegram import queue_tap  # noqa: E402
 
 # What each person does: the whole onboarding. Buttons are tapped without checking the
 # keyboard, so that the echo bot gets exactly the same updates.
@@ -39,30 +40,6 @@ TICK = os.sysconf("SC_CLK_TCK")
 # bot's messages of one chat: /start is 1, the language picker 2, ...). The echo bot never
 # edits, so for it the ids only have to exist... or not: it sends a new message either way.
 TAPPED_MESSAGE = {1: 2, 2: 3, 4: 6, 5: 7, 7: 10, 8: 11, 9: 11}
-
-
-def queue_tap(api: FakeBotAPI, user: int, data: str, message_id: int) -> None:
-    """A callback query from a button on message `message_id` of the person's chat, queued
-    before that message exists (the fake's own press_button looks at what is on screen)."""
-    with api._cond:
-        update_id = next(api._update_ids)
-        query_id = str(4_000_000_000 + update_id)
-        api._queries[query_id] = {"update_id": update_id, "answered": False}
-        message = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": user, "type": "private", "first_name": "Test"},
-            "from": dict(api.bot_user),
-            "text": "question",
-        }
-        query = {
-            "id": query_id,
-            "from": api._user(user, None, None),
-            "message": message,
-            "chat_instance": str(user),
-            "data": data,
-        }
-        api._queue({"update_id": update_id, "callback_query": query})
 
 
 def cpu_seconds(pid: int) -> float:

@@ -16,26 +16,9 @@ from bot.content import Content
 from bot.core.profile import Profile, Session
 from bot.service import LotseService
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram import User, asks, no_rejected_requests, running_bot
+from tests.support.telegram import User, asks, no_rejected_requests, queue_tap, running_bot
 
 ECHO = re.compile(r"zq(\d+)x")
-
-
-def tap_without_message(api: FakeBotAPI, user_id: int, data: str) -> int:
-    """A tap whose callback query carries no message (an old or unknown inline message), with
-    any data a client may send."""
-    with api._cond:
-        update_id = next(api._update_ids)
-        query_id = str(4_000_000_000 + update_id)
-        api._queries[query_id] = {"update_id": update_id, "answered": False}
-        query = {
-            "id": query_id,
-            "from": api._user(user_id, None, None),
-            "inline_message_id": "AAQgone",
-            "chat_instance": "1",
-            "data": data,
-        }
-        return api._queue({"update_id": update_id, "callback_query": query})
 
 
 def expire_callback_query(api: FakeBotAPI, update_id: int) -> None:
@@ -97,7 +80,7 @@ async def test_buttons_without_a_message_are_answered(
     api: FakeBotAPI, content: Content, db_path: Path
 ) -> None:
     async with running_bot(api, content, db_path):
-        update_id = tap_without_message(api, 640, "of:o:T-HE-1:1")
+        update_id = queue_tap(api, 640, "of:o:T-HE-1:1")
         await api.wait_for(lambda: api.callback_answer(update_id) is not None)
     assert api.unanswered_callback_queries() == []
 
@@ -164,7 +147,7 @@ async def test_a_storm_of_bad_updates_is_answered_without_errors(
             elif roll < 0.75:
                 api.press_button(user, rng.choice(buttons), check_keyboard=False)
             elif roll < 0.85:
-                tap_without_message(api, user, rng.choice(buttons))
+                queue_tap(api, user, rng.choice(buttons))
             elif roll < 0.9:
                 api.send_sticker(user)
             elif roll < 0.95:

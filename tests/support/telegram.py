@@ -89,3 +89,38 @@ def shows_offers(m: dict) -> bool:
 
 def no_rejected_requests(api: FakeBotAPI) -> list:
     return [e for e in api.errors if "not modified" not in e[1]]
+
+
+def queue_tap(
+    api: FakeBotAPI,
+    user_id: int,
+    data: str,
+    message_id: int | None = None,
+    inline_message_id: str = "AAQgone",
+) -> int:
+    """A callback query with any data a client may send: on message `message_id` of the
+    person's chat (which need not exist yet), or, without it, on an inline message (the query
+    then carries no message). The fake's own `press_button` only taps what is on screen."""
+    import time
+
+    with api._cond:
+        update_id = next(api._update_ids)
+        query_id = str(4_000_000_000 + update_id)
+        api._queries[query_id] = {"update_id": update_id, "answered": False}
+        query: dict = {
+            "id": query_id,
+            "from": api._user(user_id, None, None),
+            "chat_instance": str(user_id),
+            "data": data,
+        }
+        if message_id is None:
+            query["inline_message_id"] = inline_message_id
+        else:
+            query["message"] = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": "Test"},
+                "from": dict(api.bot_user),
+                "text": "question",
+            }
+        return api._queue({"update_id": update_id, "callback_query": query})

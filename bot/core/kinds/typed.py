@@ -21,34 +21,41 @@ TEXT_MAX = 500  # characters of a free-text answer
 UPLOAD_MAX = 5 * 1024 * 1024
 
 
-class NumberKind(Kind):
-    name = "number"
-    value_type = "int"
+class TypedKind(Kind):
+    """A kind whose answer is typed: `parse` turns the text into the value, or None."""
 
-    def show(self, t: Translator, world: World, flow: Flow, step: Step, value: Any) -> str:
-        return ltr(t, t.format_number(value))
+    def parse(self, turn: Turn, step: Step, text: str) -> Any:
+        raise NotImplementedError
 
     def text(self, turn: Turn, step: Step, text: str) -> None:
-        value = VALIDATORS[step.validator](text, turn.world.today)
+        value = self.parse(turn, step, text)
         if value is None:
             interpreter.refuse(turn, step)
         else:
             interpreter.save(turn, value)
 
 
-class TextKind(Kind):
+class NumberKind(TypedKind):
+    name = "number"
+    value_type = "int"
+
+    def show(self, t: Translator, world: World, flow: Flow, step: Step, value: Any) -> str:
+        return ltr(t, t.format_number(value))
+
+    def parse(self, turn: Turn, step: Step, text: str) -> Any:
+        return VALIDATORS[step.validator](text, turn.world.today)
+
+
+class TextKind(TypedKind):
     name = "text"
     value_type = "text"
 
-    def text(self, turn: Turn, step: Step, text: str) -> None:
+    def parse(self, turn: Turn, step: Step, text: str) -> Any:
         value = " ".join(text.split())
-        if not value or len(value) > TEXT_MAX:
-            interpreter.refuse(turn, step)
-        else:
-            interpreter.save(turn, value)
+        return value if value and len(value) <= TEXT_MAX else None
 
 
-class DateKind(Kind):
+class DateKind(TypedKind):
     """A date ("3.12.2026"), or with `validator` e.g. future_date; stored as ISO text."""
 
     name = "date"
@@ -62,13 +69,6 @@ class DateKind(Kind):
 
     def show(self, t: Translator, world: World, flow: Flow, step: Step, value: Any) -> str:
         return ltr(t, t.format_date(date.fromisoformat(str(value)[:10])))
-
-    def text(self, turn: Turn, step: Step, text: str) -> None:
-        value = self.parse(turn, step, text)
-        if value is None:
-            interpreter.refuse(turn, step)
-        else:
-            interpreter.save(turn, value)
 
 
 class DateTimeKind(DateKind):
