@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, format_timedelta
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -70,6 +70,9 @@ class BabelTranslator:
     def format_date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.locale)
 
+    def format_month(self, day: date) -> str:
+        return format_skeleton("yMMMM", day, locale=self.locale)
+
     def format_day(self, day: date) -> str:
         return format_date(day, format="full", locale=self.locale)
 
@@ -78,6 +81,9 @@ class BabelTranslator:
 
     def format_duration(self, span: timedelta) -> str:
         return format_timedelta(span, threshold=1.5, locale=self.locale)
+
+    def territory_name(self, code: str) -> str:
+        return self.locale.territories.get(code) or code
 
     def format_list(self, items: Sequence[str]) -> str:
         return format_list(list(items), locale=self.locale)

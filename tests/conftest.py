@@ -16,6 +16,9 @@ from tests.support.fake_bot_api import FakeBotAPI
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+# The day the counsellor's table (tests/data/counsellor_table.csv) was written for.
+COUNSELLOR_DAY = date(2026, 12, 1)
+COUNSELLOR_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +32,12 @@ def world(content: Content) -> World:
     return content.world(TODAY, NOW)
 
 
+@pytest.fixture(scope="session")
+def bundled() -> Content:
+    """The real conversations, translations and the bundled sample catalogue (data/)."""
+    return Content.load(ROOT / "conversations", ROOT / "data", ROOT / "locales")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "lotse.sqlite3"
@@ -37,6 +46,14 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 async def service(content: Content, db_path: Path) -> AsyncIterator[LotseService]:
     lotse = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: NOW)
+    yield lotse
+    await lotse.close()
+
+
+@pytest.fixture
+async def bundled_service(bundled: Content, db_path: Path) -> AsyncIterator[LotseService]:
+    """The service on the bundled catalogue, on the counsellor's day."""
+    lotse = LotseService(await SqliteStorage.open(db_path), bundled, clock=lambda: COUNSELLOR_NOW)
     yield lotse
     await lotse.close()
 

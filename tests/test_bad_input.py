@@ -68,7 +68,9 @@ def complete() -> Session:
     return Session(
         language="en",
         consented=True,
-        profile=Profile(18, "duldung", "A2", "helmstedt", ("german_course", "sport")),
+        profile=Profile(
+            None, "duldung", "A2", "helmstedt", ("german_course", "sport"), birth="2008-03"
+        ),
         subscribed=["EV-T-1"],
         saved=["T-HE-1"],
     )

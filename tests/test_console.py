@@ -19,7 +19,7 @@ from tests.support.clock import Clock
 
 SCRIPT = """\
 17
-Tolerated stay
+Duldung
 A1
 helmstet
 1
@@ -58,7 +58,7 @@ def test_piped_conversation_reaches_the_offers(tmp_path: Path) -> None:
 def test_a_second_run_continues_where_the_first_stopped(tmp_path: Path) -> None:
     first = run_chat(tmp_path, "1\n17\n", "--lang", "en")
     assert "Which paper do you have" in first.stdout
-    second = run_chat(tmp_path, "Tolerated stay\n")
+    second = run_chat(tmp_path, "Duldung\n")
     assert second.returncode == 0, second.stderr
     assert second.stdout.count("Which paper do you have") == 1  # resumed, not restarted
     assert "How good is your German" in second.stdout

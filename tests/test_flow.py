@@ -26,8 +26,12 @@ def minimal(**overrides: object) -> dict:
 def test_the_shipped_onboarding_loads() -> None:
     flow = load_flow(ROOT / "conversations" / "onboarding.toml")
     assert list(flow.steps) == [
-        "language", "consent", "age", "residence_status", "german_level", "place", "interests",
+        "language", "consent", "age", "residence_status", "german_level", "place", "arrival",
+        "reception", "interests",
     ]  # fmt: skip
+    # The two questions about time in Germany are asked only where an offer depends on them.
+    assert flow.step("arrival").when == "arrival_matters"
+    assert flow.step("reception").when == "reception_matters"
     assert flow.step("residence_status").option("unknown") is not None
     assert flow.step("german_level").option("unknown") is not None
     assert len(flow.step("interests").options) == 11

@@ -13,9 +13,11 @@ from bot.channels.console import run_console
 from bot.config import ROOT
 from bot.core import offer_views as views
 from bot.core.bidi import FSI, PDI, RTL_LANGUAGES
+from bot.core.person import birth_of_age
 from bot.core.profile import Profile, Session
 from bot.core.world import World
 from bot.service import LotseService
+from tests.conftest import TODAY
 
 SHIPPED = ("de", "en", "ar", "fa", "fa_AF", "ps", "uk", "ru", "tr", "ku", "ckb", "ti", "so", "fr")
 
@@ -76,7 +78,8 @@ async def test_a_whole_conversation_in_each_language(service: LotseService, lang
     transcript = out.getvalue()
     session = await service.session("console", f"user-{language}")
     assert session is not None and session.language == language
-    assert session.profile.age == 18 and session.profile.interests == ("german_course", "sport")
+    assert session.profile.get("birth") == birth_of_age(18, TODAY).text()
+    assert session.profile.interests == ("german_course", "sport")
     assert len(session.saved) == 1
     assert "Traceback" not in transcript
     if language != "en":

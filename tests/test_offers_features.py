@@ -41,7 +41,7 @@ async def test_almost_fitting_offers_name_the_missing_condition_and_the_way(
 ) -> None:
     chat = Transcript(service)
     await chat.onboard(
-        age="20", status="Residence permit", german="A2", interests=("German course",)
+        age="20", status="Refugee or subsidiary", german="A2", interests=("German course",)
     )
     # T-HE-2 needs B1: almost, with the fitting German courses as the way there.
     assert "Almost within reach" in chat.text
@@ -53,8 +53,13 @@ async def test_almost_fitting_offers_name_the_missing_condition_and_the_way(
 
 async def test_an_offer_from_a_minimum_age_is_almost_a_year_before(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.onboard(age="15", status="Tolerated stay", german="A2", interests=("Sport",))
-    assert "Open from age 16; you are 15" in chat.text  # T-HE-1 and T-HE-7 start at 16
+    await chat.onboard(age="15", status="Duldung", german="A2", interests=("Sport",))
+    # T-HE-1 and T-HE-7 start at 16. A typed age leaves the birth month open:
+    assert "Open from age 16: from your birthday when you turn 16." in chat.text
+    later = Transcript(service, user="u2")
+    await later.onboard(age="05.2011", status="Duldung", german="A2", interests=("Sport",))
+    # With the month the day is known: 16 on 1 May 2027.
+    assert "Open from age 16; you are 15. You can join from May 1, 2027." in later.text
 
 
 async def test_save_unsave_and_saved_list(service: LotseService) -> None:
@@ -93,7 +98,7 @@ async def test_a_changed_answer_announces_newly_fitting_offers_once(
     service: LotseService,
 ) -> None:
     chat = Transcript(service)
-    await chat.onboard(age="20", status="Residence permit", german="A2")
+    await chat.onboard(age="20", status="Refugee or subsidiary protection", german="A2")
     await chat.send("/profile")
     await chat.tap("Change German")
     await chat.tap("B1")
@@ -121,7 +126,7 @@ async def test_marks_survive_a_restart_and_are_erased(service: LotseService) -> 
 
 async def test_when_nothing_named_fits_the_same_field_is_offered(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.onboard(age="20", status="Residence permit", german="A2", interests=("Job",))
+    await chat.onboard(age="20", status="Refugee or subsidiary", german="A2", interests=("Job",))
     await chat.send("I want to become a nurse")
     assert "No offer for “nursing” fits your answers right now" in chat.text
     # The fixture has no nursing offer; the Einstiegsqualifizierung is Ausbildung too.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.person import birth_of_age
 from bot.service import LotseService
+from tests.conftest import TODAY
 from tests.support.db import count, stored
 from tests.support.transcript import Transcript
 
@@ -35,18 +37,20 @@ async def test_each_step_asks_again_on_an_answer_that_does_not_fit(
     chat = Transcript(service)
     await chat.begin()
     await chat.send("very old")
-    assert "Please type only one number" in chat.text
+    assert "Please type your birth month and year like 03.2009" in chat.text
     await chat.send("250")
-    assert "Please type only one number" in chat.text
-    await chat.send("2008")  # a birth year
+    assert "or only your age like 17" in chat.text
+    await chat.send("13.2008")  # no 13th month
+    assert "Please type your birth month and year" in chat.text
+    await chat.send("2008")  # a birth year alone
     assert "Which paper do you have" in chat.text
     await chat.send("xyz qqq")
     assert "Please tap one of the buttons" in chat.text
-    await chat.send("tolerated stay")  # free text understood through the option labels
+    await chat.send("duldung")  # free text understood through the option labels
     assert "How good is your German" in chat.text
     session = await service.session("test", "u1")
     assert session is not None
-    assert session.profile.age == 18
+    assert session.profile.get("birth") == "2008-01/2008-12"
     assert session.profile.status == "duldung"
 
 
@@ -56,16 +60,16 @@ async def test_back_returns_to_the_previous_question_and_keeps_answers(
     chat = Transcript(service)
     await chat.begin()
     await chat.send("19")
-    await chat.tap("Residence permit")
+    await chat.tap("Refugee or subsidiary protection")
     await chat.tap("Back")
     assert "Which paper do you have" in chat.text
     await chat.tap("Back")
-    assert "How old are you" in chat.text
+    assert "When were you born" in chat.text
     # Back from the first question after consent goes to the language, not to consent again.
     await chat.tap("Back")
     assert "Which language" in chat.text
     session = await service.session("test", "u1")
-    assert session is not None and session.profile.age == 19
+    assert session is not None and session.profile.get("birth") == birth_of_age(19, TODAY).text()
 
 
 async def test_typed_back_works_like_the_button(service: LotseService) -> None:
@@ -73,7 +77,7 @@ async def test_typed_back_works_like_the_button(service: LotseService) -> None:
     await chat.begin()
     await chat.send("19")
     await chat.send("back")
-    assert "How old are you" in chat.text
+    assert "When were you born" in chat.text
 
 
 async def test_a_button_of_an_earlier_question_is_answered_politely(
@@ -83,7 +87,7 @@ async def test_a_button_of_an_earlier_question_is_answered_politely(
     await chat.begin()
     await chat.press("fl:a:language:de")  # an old button from the language message
     assert "earlier question" in chat.text
-    assert "How old are you" in chat.text
+    assert "When were you born" in chat.text
 
 
 async def test_unknown_button_data_and_stickers_lose_nothing(service: LotseService) -> None:
@@ -96,7 +100,7 @@ async def test_unknown_button_data_and_stickers_lose_nothing(service: LotseServi
     assert "only read text messages" in chat.text
     assert "Which paper do you have" in chat.text
     session = await service.session("test", "u1")
-    assert session is not None and session.profile.age == 20
+    assert session is not None and session.profile.get("birth") == birth_of_age(20, TODAY).text()
 
 
 async def test_place_with_typo_postcode_and_location(service: LotseService) -> None:
@@ -190,7 +194,7 @@ async def test_profile_shows_and_edits_one_answer(service: LotseService) -> None
     await chat.send("/profile")
     assert "Age: 17" in chat.text
     await chat.tap("Change age")
-    assert "How old are you" in chat.text
+    assert "When were you born" in chat.text
     await chat.send("21")
     assert "Saved." in chat.text and "Age: 21" in chat.text
     await chat.tap("Change German")
@@ -234,7 +238,7 @@ async def test_start_payload_can_choose_the_language(service: LotseService) -> N
 
 async def test_age_outside_the_focus_is_served_with_a_note(service: LotseService) -> None:
     chat = Transcript(service)
-    await chat.onboard(age="30", status="Residence permit", german="B1")
+    await chat.onboard(age="30", status="Refugee or subsidiary protection", german="B1")
     assert "made for young people from 14 to 27" in chat.text
     assert "T-KR-2" in chat.offer_ids()  # online course, no age limit
     assert "T-HE-3" not in chat.offer_ids()  # JMD is up to 26

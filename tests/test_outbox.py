@@ -67,7 +67,8 @@ class Store(OutboxQueue):
 
 
 async def person(db: SqliteStorage, user: str) -> None:
-    session = Session(language="de", consented=True, profile=Profile(18, "duldung", "A2"))
+    profile = Profile(None, "duldung", "A2", birth="2008-03")
+    session = Session(language="de", consented=True, profile=profile)
     async with db.unit() as unit:
         before = await unit.people.load("telegram", user, FIELDS)
         # Writing again lifts a block, as it does for a person who writes to the bot.

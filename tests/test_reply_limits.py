@@ -59,8 +59,9 @@ def test_every_event_reply_fits(language: str) -> None:
         district = WORLD.catalogue.places[profile.place or ""].district
         session = Session(language=language, consented=True, profile=profile)
         choice = upcoming_for(
-            WORLD.events, district, profile.age, profile.interests, [], WORLD.now
-        )
+            WORLD.events, district, (profile.age, profile.age), profile.interests, [],
+            WORLD.now, lambda offer_id: True,
+        )  # fmt: skip
         check(event_views.event_list(t, WORLD, session, choice))
     subscribed = Session(language=language, consented=True, subscribed=list(WORLD.events))
     for event in WORLD.events.values():

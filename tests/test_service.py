@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content import Content
+from bot.core.person import birth_of_age
 from bot.service import LotseService
 from bot.storage.sqlite import SqliteStorage
-from tests.conftest import NOW
+from tests.conftest import NOW, TODAY
 from tests.support.db import dump
 from tests.support.transcript import Transcript
 
@@ -17,7 +18,7 @@ async def test_a_restart_continues_at_the_same_question(content: Content, db_pat
     chat = Transcript(first, user="7")
     await chat.begin()
     await chat.send("16")
-    await chat.tap("Tolerated stay")
+    await chat.tap("Duldung")
     assert "How good is your German" in chat.text
     await first.close()
 
@@ -30,7 +31,9 @@ async def test_a_restart_continues_at_the_same_question(content: Content, db_pat
         assert "Where do you live" in chat.text
         session = await second.session("test", "7")
         assert session is not None
-        assert (session.profile.age, session.profile.status) == (16, "duldung")
+        assert (session.profile.get("birth"), session.profile.status) == (
+            birth_of_age(16, TODAY).text(), "duldung"
+        )
         assert session.profile.german_level == "A2"
     finally:
         await second.close()

@@ -47,7 +47,7 @@ def person() -> Session:
     return Session(
         language="en",
         consented=True,
-        profile=Profile(19, "duldung", "A2", "helmstedt", ("german_course",)),
+        profile=Profile(None, "duldung", "A2", "helmstedt", ("german_course",), birth="2007-05"),
     )
 
 

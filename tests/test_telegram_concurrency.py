@@ -33,7 +33,7 @@ async def store_finished_person(service: LotseService, user_id: int) -> None:
     session = Session(
         language="en",
         consented=True,
-        profile=Profile(19, "duldung", "A2", "helmstedt", ("german_course",)),
+        profile=Profile(None, "duldung", "A2", "helmstedt", ("german_course",), birth="2007-05"),
     )
     async with service.storage.unit() as unit:
         await unit.people.save("telegram", str(user_id), session, service.fields, service.clock())
@@ -104,7 +104,7 @@ async def test_at_debug_the_log_holds_neither_the_token_nor_what_people_typed(
         await api.wait_for(lambda: api.calls_to("getUpdates"), timeout=30)
         await person.send("/start", asks("language"))
         await person.press("fl:a:language:en", asks("consent"))
-        await person.press("fl:a:consent:agree", lambda m: "How old" in m["text"])
+        await person.press("fl:a:consent:agree", lambda m: "When were you born" in m["text"])
         await person.send("Ich bin 19 Jahre alt, Geheimwort Zebrafink", lambda m: True)
     finally:
         bot.send_signal(signal.SIGINT)

@@ -67,7 +67,7 @@ async def test_restart_in_the_middle_continues_at_the_same_question(
     async with running_bot(api, content, db_path):
         await omar.send("/start", asks("language"))
         await omar.press("fl:a:language:en", asks("consent"))
-        await omar.press("fl:a:consent:agree", lambda m: "How old" in m["text"])
+        await omar.press("fl:a:consent:agree", lambda m: "When were you born" in m["text"])
         await omar.send("19", asks("residence_status"))
     # The bot process is gone; a new one starts on the same database.
     async with running_bot(api, content, db_path):
@@ -205,7 +205,7 @@ async def test_every_language_on_the_bundled_catalogue_passes_telegram_checks(
 async def onboard_in_helmstedt(user: User) -> None:
     await user.send("/start", asks("language"))
     await user.press("fl:a:language:en", asks("consent"))
-    await user.press("fl:a:consent:agree", lambda m: "How old" in m["text"])
+    await user.press("fl:a:consent:agree", lambda m: "When were you born" in m["text"])
     await user.send("17", asks("residence_status"))
     await user.press("fl:a:residence_status:duldung", asks("german_level"))
     await user.press("fl:a:german_level:A2", lambda m: "Where do you live" in m["text"])

@@ -8,9 +8,22 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.content import rules as rule_files
 from bot.content.rows import CsvRow, csv_rows
 from bot.core.catalogue import Catalogue, CatalogueError, Concept, District, Offer, Place
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, STATUSES
+
+OFFER_TYPES = (
+    "integrationskurs", "jugendintegrationskurs", "berufssprachkurs",
+    "bes_sprache_integration", "bes_klasse2", "ifk", "fit_fuer_mehr", "bvb", "eq", "asa_flex",
+    "ausbildung", "berufsfachschule", "jmd", "mbe", "school_placement",
+    "garantiefonds_beratung", "anerkennungsberatung", "zeugnisbewertung",
+    "kim_case_management", "berufsberatung", "jobcenter", "school_certificate_course",
+    "german_online", "internship", "job", "leisure", "mentoring", "university_prep", "other",
+)  # fmt: skip
+REFERRALS = ("agentur_fuer_arbeit", "jobcenter", "bamf", "auslaenderbehoerde", "jugendamt",
+             "schule")  # fmt: skip
+SCHOOL_OBLIGATION = ("any", "required", "excluded")
 
 _OFFER_ID = re.compile(r"^[A-Z0-9-]+$")
 _POSTCODE = re.compile(r"^\d{5}$")
@@ -25,14 +38,20 @@ def load_catalogue(folder: Path) -> Catalogue:
     offer_files = sorted((folder / "offers").glob("*.csv"))
     if not offer_files:
         problems.append(f"{folder / 'offers'}:0: file: no offer files (*.csv) found")
+    rule_ids: dict[str, tuple[CsvRow, tuple[str, ...]]] = {}
     for path in offer_files:
-        _load_offers(path, districts, places, offers, problems)
+        _load_offers(path, districts, places, offers, rule_ids, problems)
     concepts: dict[str, Concept] = {}
     if (folder / "search_terms.csv").exists():
         concepts = _load_concepts(folder / "search_terms.csv", problems)
+    conditions = rule_files.load_conditions(folder / "conditions.csv", offers, problems)
+    dated = rule_files.load_dated_rules(folder / "rules.csv", problems)
+    school = rule_files.load_school_rules(folder / "school_obligation.csv", problems)
+    safe = rule_files.load_safe_countries(folder / "safe_countries.csv", problems)
+    offers = rule_files.attach(offers, conditions, dated, rule_ids)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(districts, places, offers, concepts)
+    return Catalogue(districts, places, offers, concepts, dated, school, safe)
 
 
 def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
@@ -111,7 +130,14 @@ OFFER_COLUMNS = (
 )  # fmt: skip
 
 
-def _load_offers(path, districts, places, offers: dict[str, Offer], problems: list[str]) -> None:
+def _load_offers(
+    path: Path,
+    districts: dict[str, District],
+    places: dict[str, Place],
+    offers: dict[str, Offer],
+    rule_ids: dict[str, tuple[CsvRow, tuple[str, ...]]],
+    problems: list[str],
+) -> None:
     for row in csv_rows(path, OFFER_COLUMNS, problems):
         offer_id = row.key("id", _OFFER_ID)
         district = row.choice("district", frozenset(districts))
@@ -184,7 +210,12 @@ def _load_offers(path, districts, places, offers: dict[str, Offer], problems: li
             start=start,
             rules_checked=row.day("rules_checked"),
             keywords=row.items("keywords", required=False),
+            offer_type=row.choice("offer_type", OFFER_TYPES, required=False),
+            school_obligation=row.choice("school_obligation", SCHOOL_OBLIGATION, required=False)
+            or "any",
+            referral=row.choice("referral", REFERRALS, required=False),
         )
+        rule_ids[offer_id] = (row, row.items("rules", required=False))
         if row.text("school_certificate_required", False) not in ("", "yes", "no"):
             row.problem("school_certificate_required", "must be yes or no")
         if offer_id in offers:

@@ -43,6 +43,64 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """What one status needs for one offer (data/conditions.csv)."""
+
+    offer: str
+    status: str
+    min_months: int | None = None  # months in Germany
+    min_months_reception: int | None = None  # instead, while living in a reception centre
+    reception_excluded: bool = False  # not while obliged to live in a reception centre
+    safe_country_excluded: bool = False  # not for nationals of safe countries (shown only)
+    permission: str = ""  # e.g. "auslaenderbehoerde": needs its permission (shown)
+    legal_basis: str = ""
+    source: str = ""
+
+    def months_needed(self, in_reception: bool) -> int | None:
+        if in_reception and self.min_months_reception is not None:
+            return self.min_months_reception
+        return self.min_months
+
+
+@dataclass(frozen=True)
+class DatedRule:
+    """A rule that holds from a date (until a date): the 2026 Integrationskurs stop."""
+
+    id: str
+    kind: str  # "admission_stop"
+    statuses: frozenset[str]
+    starts: date
+    until: date | None
+    routes: tuple[str, ...]  # what remains: "entitlement", "obligation", "self_payer"
+    legal_basis: str
+    source: str
+
+    def applies(self, status: str | None, day: date) -> bool:
+        return (
+            status in self.statuses
+            and self.starts <= day
+            and (self.until is None or day <= self.until)
+        )
+
+
+@dataclass(frozen=True)
+class SchoolRule:
+    """How long school is compulsory in a state (data/school_obligation.csv)."""
+
+    state: str
+    ends: str  # "before_school_year_of_18", "end_of_school_year_of_18", "half_year_of_18"
+    reception_exempt: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class SafeCountry:
+    code: str  # ISO 3166 alpha-2 (XK for Kosovo)
+    since: date
+    source: str
+
+
+@dataclass(frozen=True)
 class Offer:
     id: str
     district: str
@@ -75,6 +133,11 @@ class Offer:
     start: date | None = None  # None: rolling, join any time
     rules_checked: date | None = None
     keywords: tuple[str, ...] = ()
+    offer_type: str = ""
+    school_obligation: str = "any"  # "any", "required" (only pupils), "excluded" (no pupils)
+    rules: tuple[DatedRule, ...] = ()  # dated rules that apply (an admission stop)
+    referral: str = ""  # who must refer or admit: "agentur_fuer_arbeit", "jobcenter", ...
+    conditions: dict[str, Condition] = field(default_factory=dict)  # by status
 
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -106,6 +169,9 @@ class Catalogue:
     places: dict[str, Place]
     offers: dict[str, Offer]
     concepts: dict[str, Concept] = field(default_factory=dict)
+    rules: dict[str, DatedRule] = field(default_factory=dict)
+    school_rules: dict[str, SchoolRule] = field(default_factory=dict)  # by state
+    safe_countries: tuple[SafeCountry, ...] = ()
 
     @cached_property
     def offers_by_district(self) -> dict[str, tuple[Offer, ...]]:

@@ -1,43 +1,60 @@
 """Who may join an offer: every rule checked with its reason; fitting, almost, or hidden.
 
-"I don't know" for status or German level never excludes; it becomes a note that points to
-counselling. An offer is "almost" when exactly one condition is missing and a step the person
-can take would unlock it (more German, a birthday); anything else that fails hides it.
+The rules are data (the offer's limits, data/conditions.csv, data/rules.csv, the state's school
+obligation); data/README.md says in words what this code does. "I don't know" (papers, German,
+arrival, reception centre) never hides an offer: the condition is shown instead. An offer is
+"almost" when exactly one condition is missing and time or a step will unlock it within a year
+(a birthday, more German, months in Germany, the end of school obligation, another way in
+while admissions are stopped); anything else that fails hides it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from bot.core.catalogue import Offer
-from bot.core.keys import LEVEL_UNKNOWN, STATUS_UNKNOWN, level_rank
+from bot.core.keys import level_rank
+from bot.core.person import Person, person_of
 from bot.core.profile import Profile
 
 Verdict = Literal["fit", "almost", "hidden"]
-# An offer from a minimum age is "almost" for someone at most this many years younger.
-ALMOST_YEARS = 1
+GapRule = Literal["min_age", "min_german", "school", "months", "stop"]
+ALMOST_YEARS = 1  # an offer from a minimum age is "almost" at most this many years before
+ALMOST_MONTHS = 12  # months in Germany, or to the end of school obligation
+# A condition shown with a fitting offer, e.g. ("permission", "auslaenderbehoerde"),
+# ("months", "duldung", "9"): the views turn each into a sentence.
+Note = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Gap:
-    """The one condition missing for an "almost" offer, e.g. rule min_german, need B1, have A2."""
+    """The one condition missing for an "almost" offer.
 
-    rule: Literal["min_german", "min_age"]
-    need: str
-    have: str
+    min_age: need the age, have the age now, `when` the birthday (None: month not known);
+    min_german: need the level, have the level; months: need/have months in Germany, for
+    `status`; school: `when` the obligation ends (None: not known); stop: need the rule id,
+    `routes` what remains.
+    """
+
+    rule: GapRule
+    need: str = ""
+    have: str = ""
+    when: date | None = None
+    status: str = ""
+    routes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Assessment:
     verdict: Verdict
     gap: Gap | None = None
-    # Rules the offer has and the person meets, to say why it fits: age, status, german.
+    # Rules the offer has and the person meets, to say why it fits: age, status, german,
+    # school (still a pupil, for school offers).
     reasons: tuple[str, ...] = ()
-    # Things to tell along: status_unknown, german_unknown, needs_verification,
-    # school_certificate.
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+    papers: str = ""  # the status key, for "Open with your papers: Duldung." (reason "status")
     # Why it is hidden (for tests and coordinators, never shown as a verdict on a person).
     hidden_by: str = ""
 
@@ -46,61 +63,130 @@ _HIDDEN: dict[str, Assessment] = {}
 
 
 def _hidden(rule: str) -> Assessment:
-    # One shared value per rule: most offers are hidden, and this runs for every offer.
+    # One shared value per rule: most offers are hidden, and this runs for many offers.
     if rule not in _HIDDEN:
         _HIDDEN[rule] = Assessment("hidden", hidden_by=rule)
     return _HIDDEN[rule]
 
 
-def assess(offer: Offer, profile: Profile, district: str, today: date) -> Assessment:
-    """The verdict with its reasons, notes and the missing condition. The readable rules;
-    `quick_verdict` below gives the same verdicts faster for ranking."""
+def assess(offer: Offer, who: Person | Profile, district: str, today: date) -> Assessment:
+    """The verdict with its reasons, notes and the missing condition. `who` is a Person (with
+    the state's school obligation) or a bare Profile (then school obligation is unknown)."""
+    person = who if isinstance(who, Person) else person_of(who, today, None)
     if not offer.is_valid_on(today):
         return _hidden("valid")
     if offer.district != district and not offer.online:
         return _hidden("district")
     gaps: list[Gap] = []
     reasons: list[str] = []
-    notes: list[str] = []
+    notes: list[Note] = []
 
-    age = profile.age
-    if age is not None and (offer.min_age is not None or offer.max_age is not None):
-        if offer.max_age is not None and age > offer.max_age:
+    low, high = person.age_low, person.age_high
+    if (
+        low is not None
+        and high is not None
+        and (offer.min_age is not None or offer.max_age is not None)
+    ):
+        if offer.max_age is not None and low > offer.max_age:
             return _hidden("max_age")
-        if offer.min_age is not None and age < offer.min_age:
-            if offer.min_age - age > ALMOST_YEARS:
+        if offer.min_age is not None and low < offer.min_age:
+            if offer.min_age - high > ALMOST_YEARS:
                 return _hidden("min_age")
-            gaps.append(Gap("min_age", str(offer.min_age), str(age)))
+            gaps.append(
+                Gap("min_age", str(offer.min_age), str(low), person.birthday(offer.min_age))
+            )
         else:
             reasons.append("age")
+            if offer.max_age is not None and high > offer.max_age:
+                notes.append(("age_until", str(offer.max_age + 1)))
 
+    status = person.status
     if offer.statuses is not None:
-        if profile.status in (None, STATUS_UNKNOWN):
-            notes.append("status_unknown")
-        elif profile.status in offer.statuses:
-            reasons.append("status")
-        else:
+        if status is None:
+            notes.append(("status_unknown",))
+        elif status not in offer.statuses:
             return _hidden("status")
+    condition = offer.conditions.get(status) if status else None
+    if condition is not None:
+        if condition.reception_excluded:
+            if person.reception:
+                return _hidden("reception")
+            if person.reception is None:
+                notes.append(("reception_excluded", status))
+        in_centre = condition.months_needed(True)
+        outside = condition.months_needed(False)
+        needed = in_centre if person.reception else outside
+        if person.reception is None and in_centre != outside:
+            if in_centre:
+                notes.append(("months_reception", status, str(in_centre)))
+            needed = outside
+        if needed:
+            if person.months is None:
+                notes.append(("months", status, str(needed)))
+            elif person.months < needed:
+                if needed - person.months > ALMOST_MONTHS:
+                    return _hidden("months")
+                gaps.append(Gap("months", str(needed), str(person.months), status=status))
+            else:
+                notes.append(("months_met", status, str(needed)))
+        if condition.permission:
+            notes.append(("permission", condition.permission))
+        if condition.safe_country_excluded:
+            notes.append(("safe_country", status))
+    elif offer.statuses is not None and status is not None:
+        reasons.append("status")  # the papers alone decide: a bare "open for your papers"
 
-    level = profile.german_level
     if offer.min_german or offer.max_german:
-        if level in (None, LEVEL_UNKNOWN):
-            notes.append("german_unknown")
-        elif offer.max_german and level_rank(level) > level_rank(offer.max_german):
+        if person.level is None:
+            notes.append(("german_unknown",))
+        elif offer.max_german and person.level > level_rank(offer.max_german):
             return _hidden("max_german")
-        elif offer.min_german and level_rank(level) < level_rank(offer.min_german):
+        elif offer.min_german and person.level < level_rank(offer.min_german):
+            level = next(k for k, v in _LEVELS.items() if v == person.level)
             gaps.append(Gap("min_german", offer.min_german, level))
         else:
             reasons.append("german")
 
+    school = person.school
+    if offer.school_obligation == "excluded":
+        if school.obliged:
+            end = school.ends
+            if end is None or end - today > timedelta(days=31 * ALMOST_MONTHS):
+                return _hidden("school")
+            gaps.append(Gap("school", when=end + timedelta(days=1)))
+        elif school.obliged is None:
+            notes.append(("school_unknown",))
+    elif offer.school_obligation == "required":
+        if school.obliged is False:
+            return _hidden("school")
+        if school.obliged is None:
+            notes.append(("school_unknown",))
+        else:
+            reasons.append("school")
+
+    for rule in offer.rules:
+        if status is None:
+            if rule.starts <= today and (rule.until is None or today <= rule.until):
+                notes.append(("stop_unknown", rule.id))
+        elif rule.applies(status, today):
+            gaps.append(Gap("stop", rule.id, status=status, routes=rule.routes))
+
+    if offer.referral and not any(gap.rule == "stop" for gap in gaps):
+        # While admissions are stopped for them, the routes that remain are the first step.
+        notes.append(("referral", offer.referral))
     if offer.needs_verification:
-        notes.append("needs_verification")
+        notes.append(("needs_verification",))
     if offer.school_certificate_required:
-        notes.append("school_certificate")
+        notes.append(("school_certificate",))
     if len(gaps) > 1:
         return _hidden(gaps[0].rule)
     verdict: Verdict = "almost" if gaps else "fit"
-    return Assessment(verdict, gaps[0] if gaps else None, tuple(reasons), tuple(notes))
+    return Assessment(
+        verdict, gaps[0] if gaps else None, tuple(reasons), tuple(notes), status or ""
+    )
+
+
+_LEVELS = {level: level_rank(level) for level in ("none", "A1", "A2", "B1", "B2", "C1")}
 
 
 # -- the same rules, compiled for ranking thousands of offers ----------------------------------
@@ -119,9 +205,45 @@ class OfferRules(NamedTuple):
     statuses: frozenset[str] | None
     min_rank: int  # German level ranks; no limit is NO_LIMIT_*
     max_rank: int
+    school: int  # SCHOOL_ANY, SCHOOL_REQUIRED or SCHOOL_EXCLUDED
+    # By status, for conditions that can decide: (months needed while in a reception centre,
+    # months needed outside (0: none), excluded while in a reception centre). None: no such.
+    conditions: dict[str, tuple[int, int, bool]] | None
+    dated: tuple[tuple[frozenset[str], int, int], ...]  # (statuses, from, until) ordinals
+
+
+SCHOOL_ANY, SCHOOL_REQUIRED, SCHOOL_EXCLUDED = 0, 1, 2
+_SCHOOL = {"any": SCHOOL_ANY, "required": SCHOOL_REQUIRED, "excluded": SCHOOL_EXCLUDED}
+SCHOOL_ALMOST_DAYS = 31 * ALMOST_MONTHS
+
+
+class Facts(NamedTuple):
+    """What the compiled rules need of a person, as plain values (see Person)."""
+
+    age_low: int | None
+    age_high: int | None
+    status: str | None  # None: not known
+    rank: int | None  # German level rank; None: not known
+    months: int | None  # months in Germany
+    reception: bool | None
+    school_obliged: bool | None
+    school_end: int | None  # date ordinal of the obligation's last day
+
+
+def facts_of(person: Person) -> Facts:
+    end = person.school.ends
+    return Facts(
+        person.age_low, person.age_high, person.status, person.level, person.months,
+        person.reception, person.school.obliged, end.toordinal() if end else None,
+    )  # fmt: skip
 
 
 def compile_rules(offer: Offer) -> OfferRules:
+    conditions = {
+        status: (c.months_needed(True) or 0, c.months_needed(False) or 0, c.reception_excluded)
+        for status, c in offer.conditions.items()
+        if c.months_needed(True) or c.months_needed(False) or c.reception_excluded
+    }
     return OfferRules(
         offer.valid_from.toordinal() if offer.valid_from else NO_LIMIT_LOW,
         offer.valid_until.toordinal() if offer.valid_until else NO_LIMIT_HIGH,
@@ -130,36 +252,67 @@ def compile_rules(offer: Offer) -> OfferRules:
         offer.statuses,
         level_rank(offer.min_german) if offer.min_german else NO_LIMIT_LOW,
         level_rank(offer.max_german) if offer.max_german else NO_LIMIT_HIGH,
+        _SCHOOL[offer.school_obligation],
+        conditions or None,
+        tuple(
+            (
+                rule.statuses,
+                rule.starts.toordinal(),
+                rule.until.toordinal() if rule.until else NO_LIMIT_HIGH,
+            )
+            for rule in offer.rules
+        ),
     )
 
 
-def quick_verdict(
-    rules: OfferRules, day: int, age: int | None, status: str | None, rank: int | None
-) -> int:
-    """`assess(...).verdict` for an offer in reach, as HIDDEN_V, FIT_V or ALMOST_V.
-
-    `rank` is the person's German level rank, None when unknown; `status` None when unknown.
-    A test checks that both always agree.
-    """
-    # One unpacking instead of seven attribute look-ups: this runs for every offer in reach.
-    valid_from, valid_until, min_age, max_age, statuses, min_rank, max_rank = rules
+def quick_verdict(rules: OfferRules, day: int, who: Facts) -> int:
+    """`assess(...).verdict` as HIDDEN_V, FIT_V or ALMOST_V, for an offer in reach, without
+    the reasons and notes. A property test checks that both always agree."""
+    # One unpacking instead of many attribute look-ups: this runs for every offer in reach.
+    (valid_from, valid_until, min_age, max_age, statuses, min_rank, max_rank, school,
+     conditions, dated) = rules  # fmt: skip
     if day < valid_from or day > valid_until:
         return HIDDEN_V
+    age_low, age_high, status, rank, months, reception, obliged, school_end = who
     gaps = 0
-    if age is not None:
-        if age > max_age:
+    if age_low is not None and age_high is not None and (min_age, max_age) != (
+        NO_LIMIT_LOW, NO_LIMIT_HIGH,
+    ):  # fmt: skip
+        if age_low > max_age:
             return HIDDEN_V
-        if age < min_age:
-            if min_age - age > ALMOST_YEARS:
+        if age_low < min_age:
+            if min_age - age_high > ALMOST_YEARS:
                 return HIDDEN_V
             gaps = 1
-    if status is not None and statuses is not None and status not in statuses:
-        return HIDDEN_V
-    if rank is not None:
+    if status is not None:
+        if statuses is not None and status not in statuses:
+            return HIDDEN_V
+        condition = conditions.get(status) if conditions is not None else None
+        if condition is not None:
+            in_centre, outside, excluded = condition
+            if excluded and reception:
+                return HIDDEN_V
+            needed = in_centre if reception else outside
+            if needed and months is not None and months < needed:
+                if needed - months > ALMOST_MONTHS:
+                    return HIDDEN_V
+                gaps += 1
+    if rank is not None and (min_rank, max_rank) != (NO_LIMIT_LOW, NO_LIMIT_HIGH):
         if rank > max_rank:
             return HIDDEN_V
         if rank < min_rank:
             gaps += 1
+    if school == SCHOOL_EXCLUDED:
+        if obliged:
+            if school_end is None or school_end - day > SCHOOL_ALMOST_DAYS:
+                return HIDDEN_V
+            gaps += 1
+    elif school == SCHOOL_REQUIRED and obliged is False:
+        return HIDDEN_V
+    if status is not None:
+        for rule_statuses, starts, until in dated:
+            if status in rule_statuses and starts <= day <= until:
+                gaps += 1
     if gaps > 1:
         return HIDDEN_V
     return ALMOST_V if gaps else FIT_V

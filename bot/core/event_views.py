@@ -8,8 +8,10 @@ from bot.core import callback
 from bot.core.dialogue_io import Attachment, Button, Reply
 from bot.core.events import Event, EventChoice
 from bot.core.ics import calendar_file
-from bot.core.offer_views import OSM
+from bot.core.matching import assessment_of
+from bot.core.offer_views import ALMOST_MARK, OSM
 from bot.core.profile import Session
+from bot.core.rule_views import gap_line
 from bot.core.text import Translator, bold, esc, html_format, ltr
 from bot.core.views import number, short, show_offers_button
 from bot.core.world import World
@@ -133,6 +135,10 @@ def event_detail(
     status = _status_line(t, event, session)
     if status:
         lines.append(status)
+    offer = world.catalogue.offers.get(event.offer)
+    gap = assessment_of(world, session, offer).gap if offer is not None else None
+    if gap is not None:  # the offer is almost within reach: say what is still missing
+        lines.append(f"{ALMOST_MARK} {gap_line(t, world, gap, [])}")
     if not event.cancelled:
         lines.append(
             html_format(
@@ -148,7 +154,6 @@ def event_detail(
     elif not event.cancelled:
         rows.append((Button(t.gettext("🔔 Remind me"), callback.encode("ev", "r", event.id)),))
     rows.append((Button(t.gettext("📅 Calendar file"), callback.encode("ev", "c", event.id)),))
-    offer = world.catalogue.offers.get(event.offer)
     if offer is not None:
         rows.append(
             (Button(t.gettext("About the offer"), callback.encode("of", "o", offer.id, "1")),)

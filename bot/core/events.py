@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -50,11 +51,15 @@ class EventChoice:
 def upcoming_for(
     events: dict[str, Event],
     district: str,
-    age: int | None,
+    ages: tuple[int | None, int | None],
     interests: tuple[str, ...],
     subscribed: list[str],
     now: datetime,
+    may_join: Callable[[str], bool],
 ) -> EventChoice:
+    """`ages`: the person's age lies between these (None: not known). `may_join(offer_id)`:
+    whether the offer an event belongs to fits or almost fits the person; an event about an
+    offer they may not join is not shown (an event without an offer is)."""
     fitting, other = [], []
     for event in sorted(events.values(), key=lambda e: (e.start, e.id)):
         if event.end <= now:
@@ -62,15 +67,18 @@ def upcoming_for(
         if event.id in subscribed:
             fitting.append(event)
             continue
-        if event.cancelled or event.district != district or not _age_fits(event, age):
+        if event.cancelled or event.district != district or not _age_fits(event, *ages):
+            continue
+        if event.offer and not may_join(event.offer):
             continue
         (fitting if set(event.categories) & set(interests) else other).append(event)
     return EventChoice(fitting, other)
 
 
-def _age_fits(event: Event, age: int | None) -> bool:
-    if age is None:
+def _age_fits(event: Event, low: int | None, high: int | None) -> bool:
+    """Not surely too young or too old (a typed age leaves the birth month open)."""
+    if low is None or high is None:
         return True
-    return (event.min_age is None or age >= event.min_age) and (
-        event.max_age is None or age <= event.max_age
+    return (event.min_age is None or high >= event.min_age) and (
+        event.max_age is None or low <= event.max_age
     )

@@ -19,8 +19,9 @@ END = "end"
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 _VALUE = re.compile(r"^[A-Za-z0-9_]{1,24}$")
 FIELD_TYPES = frozenset(
-    {"int", "key", "keys", "place", "text", "date", "datetime", "file", "location"}
-)
+    {"int", "key", "keys", "place", "text", "date", "datetime", "file", "location", "birth",
+     "month"}
+)  # fmt: skip
 TARGETS = frozenset({"profile", "draft", "none"})
 
 
@@ -47,6 +48,7 @@ class Vocabulary:
     hooks: frozenset[str]
     results: frozenset[str]
     roles: frozenset[str]
+    predicates: frozenset[str]
     field_values: Mapping[str, frozenset[str]]
 
 
@@ -73,6 +75,7 @@ class Step:
     edit: str = ""  # msgid of the /profile button that changes this answer
     after: str = ""  # a hook run after the answer is saved
     optional: bool = False  # offers a "Skip" button; skipping leaves the field empty
+    when: str = ""  # a named condition: the step is asked only when it holds
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -109,8 +112,10 @@ class Flow:
         return next((s for s in self.steps.values() if s.field == name), None)
 
     def required_fields(self) -> tuple[str, ...]:
-        """The fields a finished flow has: those of steps that are not optional."""
-        return tuple(s.field for s in self.steps.values() if s.field and not s.optional)
+        """The fields a finished flow has: those of steps that are always asked."""
+        return tuple(
+            s.field for s in self.steps.values() if s.field and not s.optional and not s.when
+        )
 
     def to_mermaid(self) -> str:
         lines = ["flowchart TD"]
@@ -248,7 +253,10 @@ def _parse_step(
     prompt = item.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         problems.add(f"{here} prompt", "a question text is needed")
-    texts = {name: item.get(name, "") for name in ("help", "label", "edit", "after", "validator")}
+    texts = {
+        name: item.get(name, "")
+        for name in ("help", "label", "edit", "after", "validator", "when")
+    }
     for name, value in texts.items():
         if not isinstance(value, str):
             problems.add(f"{here} {name}", "must be text")
@@ -256,6 +264,8 @@ def _parse_step(
         problems.add(f"{here} validator", f"unknown validator {texts['validator']!r}")
     if texts["after"] and texts["after"] not in vocabulary.hooks:
         problems.add(f"{here} after", f"unknown hook {texts['after']!r}")
+    if texts["when"] and texts["when"] not in vocabulary.predicates:
+        problems.add(f"{here} when", f"unknown condition {texts['when']!r}")
     field_name = item.get("field", "")
     if kind is not None and kind.value_type is not None:
         if not field_name:
@@ -297,7 +307,7 @@ def _parse_step(
         id=step_id, kind=str(kind_name), prompt=str(prompt or ""), help=texts["help"],
         options=options, validator=texts["validator"], field=field_name, next=raw_next,
         next_by_value=next_by_value, label=texts["label"], edit=texts["edit"],
-        after=texts["after"], optional=bool(optional),
+        after=texts["after"], optional=bool(optional), when=texts["when"],
     )  # fmt: skip
 
 

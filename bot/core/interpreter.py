@@ -68,8 +68,30 @@ def start(
     ask(turn, intro)
 
 
+def skipped(turn: Turn, step: Step) -> bool:
+    """Nothing to ask: the kind has its answer (consent given), or the step's condition does
+    not hold for this person (no offer near them depends on it)."""
+    if step.when and not _sides().PREDICATES[step.when](turn):
+        return True
+    return kind_of(step).satisfied(turn)
+
+
+def shown_steps(turn: Turn) -> frozenset[str]:
+    """The profile questions /profile and /privacy list: a conditional question only when it
+    is answered or matters now (someone whose offers wait for no months is not shown "In
+    Germany since: not answered")."""
+    flow, profile = turn.world.profile_flow, turn.session.profile
+    return frozenset(
+        step.id
+        for step in flow.steps.values()
+        if not step.when
+        or (step.field and profile.has(step.field))
+        or _sides().PREDICATES[step.when](turn)
+    )
+
+
 def _skip_satisfied(turn: Turn, flow: Flow, step_id: str) -> str:
-    while step_id != END and kind_of(flow.steps[step_id]).satisfied(turn):
+    while step_id != END and skipped(turn, flow.steps[step_id]):
         step_id = flow.steps[step_id].next
     return step_id
 
@@ -173,7 +195,7 @@ def back(turn: Turn) -> None:
         return
     while frame.history:
         previous = frame.history.pop()
-        if previous in flow.steps and not kind_of(flow.steps[previous]).satisfied(turn):
+        if previous in flow.steps and not skipped(turn, flow.steps[previous]):
             enter(turn, previous)
             ask(turn)
             return
@@ -203,7 +225,7 @@ def start_profile(turn: Turn) -> None:
     flow = turn.world.profile_flow
     turn.session.stack = [Frame(flow=flow.id, step=flow.start)]  # to read the answers
     for step in flow.steps.values():
-        if not kind_of(step).answered(turn, step):
+        if not skipped(turn, step) and not kind_of(step).answered(turn, step):
             start(turn, flow.id, at=step.id, fresh=True)
             return
     start(turn, flow.id, fresh=True)

@@ -20,7 +20,8 @@ INTERESTS: tuple[str, ...] = (
 STATUSES: tuple[str, ...] = (
     "gestattung",
     "duldung",
-    "aufenthaltserlaubnis",
+    "aufenthaltserlaubnis",  # as a recognised refugee, or subsidiary protection (§ 25 Abs. 1/2)
+    "ae_other",  # another residence permit (§ 25 Abs. 3-5, § 104c, family, study, work)
     "protection_24",
     "eu_citizen",
     "other",
@@ -41,3 +42,15 @@ _RANK = {level: rank for rank, level in enumerate(GERMAN_LEVELS)}
 
 def level_rank(level: str) -> int:
     return _RANK[level]
+
+# The offer type of a school placement (Schulplatzvermittlung): first for the school-obliged.
+SCHOOL_PLACEMENT = "school_placement"
+
+# The German names of the states (Länder), as the offices write them.
+STATE_NAMES = {
+    "BB": "Brandenburg",
+    "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen",
+    "NW": "Nordrhein-Westfalen",
+    "SH": "Schleswig-Holstein",
+}

@@ -17,9 +17,11 @@ from bot.core.eligibility import (
     OfferRules,
     assess,
     compile_rules,
+    facts_of,
     quick_verdict,
 )
-from bot.core.keys import LEVEL_UNKNOWN, STATUS_UNKNOWN, level_rank
+from bot.core.keys import SCHOOL_PLACEMENT, level_rank
+from bot.core.person import Person, person_of
 from bot.core.profile import Profile
 
 # Distances are compared in steps of this size: within a few kilometres, an earlier start
@@ -93,7 +95,8 @@ class _PlaceTable(NamedTuple):
     start_ranks: list[int]
 
 
-# Rank key layout, most significant first: interest (0 or 8) + German distance (0-7) |
+# Rank key layout, most significant first: school placement for the school-obliged (0), else
+# interest (1 or 9) + German distance (0-7) |
 # place part (0-2) | distance step (0-999) | days to start (0-99,999) | paid (0-1) | id position.
 _TAIL_UNIT = 3 * 1000 * 100_000 * 2 * INDEX_RANGE
 _TABLES: OrderedDict[tuple[int, str, int], tuple[Catalogue, _PlaceTable]] = OrderedDict()
@@ -150,14 +153,15 @@ class Ranking:
     def __init__(
         self,
         profile: Profile,
+        person: Person,
         place: Place,
         today: date,
         table: _PlaceTable,
         fit: list[int],
         almost: list[int],
     ) -> None:
-        self.profile, self.place, self.today, self.table = profile, place, today, table
-        self.fit, self.almost = fit, almost
+        self.profile, self.person, self.place, self.today = profile, person, place, today
+        self.table, self.fit, self.almost = table, fit, almost
 
     def offer(self, key: int) -> Offer:
         return self.table.offers[self.table.positions[key % INDEX_RANGE]]
@@ -169,7 +173,9 @@ class Ranking:
             return self
         fit = [k for k in self.fit if self.offer(k).id not in hidden]
         almost = [k for k in self.almost if self.offer(k).id not in hidden]
-        return Ranking(self.profile, self.place, self.today, self.table, fit, almost)
+        return Ranking(
+            self.profile, self.person, self.place, self.today, self.table, fit, almost
+        )
 
     def matches(self, keys: Iterable[int]) -> list[Match]:
         """Match values with their reasons, for the keys a reply shows."""
@@ -177,7 +183,7 @@ class Ranking:
         for key in keys:
             at = self.table.positions[key % INDEX_RANGE]
             offer = self.table.offers[at]
-            assessment = assess(offer, self.profile, self.place.district, self.today)
+            assessment = assess(offer, self.person, self.place.district, self.today)
             interest = offer.category in self.profile.interests
             result.append(Match(key, offer, assessment, interest, self.table.distances[at]))
         return result
@@ -185,11 +191,16 @@ class Ranking:
     def fit_ids(self) -> frozenset[str]:
         return frozenset(self.offer(key).id for key in self.fit)
 
+    def reachable_ids(self) -> frozenset[str]:
+        """The offers that fit or almost fit."""
+        return frozenset(self.offer(key).id for key in (*self.fit, *self.almost))
+
 
 def rank(catalogue: Catalogue, profile: Profile, today: date) -> Ranking | None:
     """Rank every offer in reach; None when the person's town is not known.
 
-    The order: the person's interests first; then how close the offer's German start level is
+    The order: the school placement first for someone who must still go to school; the
+    person's interests; then how close the offer's German start level is
     to theirs; located in person, then district-wide, then online; distance in 5-km steps; an
     early start; free before paid; the id. It is packed into one integer per offer, because
     thousands are sorted per list and integers compare fastest.
@@ -199,25 +210,31 @@ def rank(catalogue: Catalogue, profile: Profile, today: date) -> Ranking | None:
         return None
     interests = profile.interests
     day = today.toordinal()
-    age = profile.age
-    status = None if profile.status in (None, STATUS_UNKNOWN) else profile.status
-    level = profile.german_level
-    level_at = None if level in (None, LEVEL_UNKNOWN) else level_rank(level)
+    person = person_for(catalogue, profile, today)
+    facts = facts_of(person)
+    level_at = person.level
     table = _place_table(catalogue, place, day)
     fit: list[int] = []
     almost: list[int] = []
-    columns = zip(table.rules, table.categories, table.start_ranks, table.tails, strict=True)
-    for rules, category, start_rank, tail in columns:
-        verdict = quick_verdict(rules, day, age, status, level_at)
+    columns = zip(
+        table.rules, table.categories, table.start_ranks, table.tails, table.offers, strict=True
+    )
+    # Someone who must still go to school sees the school placement first (head 0).
+    pin = person.school.obliged is True
+    for rules, category, start_rank, tail, offer in columns:
+        verdict = quick_verdict(rules, day, facts)
         if verdict == HIDDEN_V:
             continue
-        head = 0 if category in interests else 8
-        if level_at is not None:
-            head += min(abs(level_at - start_rank), 7)
+        if pin and offer.offer_type == SCHOOL_PLACEMENT:
+            head = 0
+        else:
+            head = 1 if category in interests else 9
+            if level_at is not None:
+                head += min(abs(level_at - start_rank), 7)
         (fit if verdict == FIT_V else almost).append(head * _TAIL_UNIT + tail)
     fit.sort()
     almost.sort()
-    return Ranking(profile, place, today, table, fit, almost)
+    return Ranking(profile, person, place, today, table, fit, almost)
 
 
 def assess_all(catalogue: Catalogue, profile: Profile, today: date) -> list[Match]:
@@ -241,3 +258,18 @@ def almost_offers(catalogue: Catalogue, profile: Profile, today: date) -> list[M
 def fitting_ids(catalogue: Catalogue, profile: Profile, today: date) -> frozenset[str]:
     ranking = rank(catalogue, profile, today)
     return ranking.fit_ids() if ranking else frozenset()
+
+
+def person_for(catalogue: Catalogue, profile: Profile, today: date) -> Person:
+    """The person as the rules see them, with their state's school obligation."""
+    district = catalogue.district_of(profile.place or "")
+    rule = catalogue.school_rules.get(district.state) if district else None
+    return person_of(profile, today, rule)
+
+
+def assessment_of(world, session, offer: Offer) -> Assessment:  # type: ignore[no-untyped-def]
+    """One offer's verdict for the person of a session, with reasons and notes."""
+    profile = session.profile
+    place = world.catalogue.places.get(profile.place or "")
+    person = person_for(world.catalogue, profile, world.today)
+    return assess(offer, person, place.district if place else "", world.today)

@@ -7,30 +7,20 @@ import math
 from bot.core import callback
 from bot.core.catalogue import Offer
 from bot.core.dialogue_io import Button, Reply
-from bot.core.eligibility import Gap
 from bot.core.flow import Flow
 from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN, STATUS_UNKNOWN
-from bot.core.matching import Match, Ranking, rank
+from bot.core.matching import Match, Ranking, assessment_of, rank
+from bot.core.person import Person
 from bot.core.profile import Profile, Session
+from bot.core.rule_views import conditions, gap_line, reasons, school_line
 from bot.core.text import Translator, bold, esc, html_format, ltr
-from bot.core.views import number, numbered, short
+from bot.core.views import category_label, number, numbered, short
 from bot.core.world import World
 
 PAGE_SIZE = 5
 ALMOST_MARK = "→"
 ALMOST_SHOWN = 3
 OSM = "https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
-
-
-def option_label(t: Translator, flow: Flow, field_name: str, value: str) -> str:
-    """The translated button label of an answer, e.g. the status "duldung" -> "Tolerated stay"."""
-    step = flow.step_saving(field_name)
-    option = step.option(value) if step else None
-    return t.pgettext(flow.context(step), option.label) if step and option else value
-
-
-def category_label(t: Translator, flow: Flow, category: str) -> str:
-    return option_label(t, flow, "interests", category)
 
 
 def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
@@ -58,7 +48,8 @@ def offer_button(t: Translator, offer: Offer, label: str, page: int = 1) -> Butt
 
 
 def why_line(t: Translator, world: World, match: Match) -> str:
-    """Why this offer is listed: the matched interest and the rules the person meets."""
+    """Why this offer is listed: the matched interest, the rules the person meets and the
+    conditions that come with it."""
     flow, offer = world.profile_flow, match.offer
     sentences = []
     if match.interest:
@@ -68,12 +59,8 @@ def why_line(t: Translator, world: World, match: Match) -> str:
                 interest=category_label(t, flow, offer.category),
             )
         )
-    reasons = {
-        "age": t.gettext("Open for your age."),
-        "status": t.gettext("Open for your papers."),
-        "german": t.gettext("Fits your German level."),
-    }
-    sentences.extend(esc(reasons[r]) for r in match.assessment.reasons)
+    sentences.extend(reasons(t, world, match.assessment))
+    sentences.extend(conditions(t, world, match.assessment))
     if offer.online:
         sentences.append(esc(t.gettext("Online: you can join from home.")))
     elif match.nearby:
@@ -89,29 +76,7 @@ def why_line(t: Translator, world: World, match: Match) -> str:
     return " ".join(sentences)
 
 
-def gap_line(t: Translator, world: World, gap: Gap, courses: list[Offer]) -> str:
-    """The one missing condition and the step that unlocks it."""
-    if gap.rule == "min_age":
-        return html_format(
-            t.gettext("Open from age {need}; you are {have}."),
-            need=number(t, int(gap.need)),
-            have=number(t, int(gap.have)),
-        )
-    level = option_label(t, world.profile_flow, "german_level", gap.have)
-    need, have = ltr(t, gap.need), ltr(t, level)
-    if courses:
-        names = ", ".join(ltr(t, c.title_de) for c in courses[:2])
-        template = t.gettext(
-            "Needs German {need}; you have {have}. A German course gets you there: {courses}."
-        )
-        return html_format(template, need=need, have=have, courses=names)
-    return html_format(
-        t.gettext("Needs German {need}; you have {have}. A German course gets you there."),
-        need=need, have=have,
-    )  # fmt: skip
-
-
-def profile_notes(t: Translator, profile: Profile) -> list[str]:
+def profile_notes(t: Translator, person: Person, profile: Profile) -> list[str]:
     notes = []
     if profile.status == STATUS_UNKNOWN:
         notes.append(
@@ -123,7 +88,7 @@ def profile_notes(t: Translator, profile: Profile) -> list[str]:
                 )
             )
         )
-    if profile.age is not None and not FOCUS_AGE_MIN <= profile.age <= FOCUS_AGE_MAX:
+    if person.outside_focus:
         notes.append(esc(age_note(t)))
     return notes
 
@@ -159,7 +124,11 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
     else:
         header = t.ngettext("{count} offer fits you.", "{count} offers fit you.", len(fit_keys))
         parts.append(bold(html_format(header, count=number(t, len(fit_keys)))))
-        parts.extend(profile_notes(t, session.profile))
+        parts.extend(profile_notes(t, ranking.person, session.profile))
+        district = world.catalogue.districts.get(ranking.place.district)
+        school = school_line(t, ranking.person, district.state) if district else ""
+        if school and page == 1:
+            parts.append(school)
         if pages > 1:
             parts.append(
                 html_format(
@@ -245,6 +214,14 @@ def offer_detail(
             2, (t.gettext("Map"), esc(ltr(t, OSM.format(lat=location[0], lon=location[1]))))
         )
     lines.append("\n".join(f"{bold(esc(name))}: {value}" for name, value in facts))
+    assessment = assessment_of(world, session, offer)
+    rules = conditions(t, world, assessment, full=True)
+    if assessment.gap is not None:
+        ranking = rank(world.catalogue, session.profile, world.today)
+        courses = german_courses(ranking) if ranking else []
+        rules.insert(0, gap_line(t, world, assessment.gap, courses))
+    if rules:
+        lines.append(bold(esc(t.gettext("For you"))) + "\n" + "\n".join(f"• {r}" for r in rules))
     if offer.school_certificate_required:
         lines.append(esc(t.gettext("You need a school-leaving certificate for this offer.")))
     if offer.contact_is_example:

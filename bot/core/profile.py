@@ -8,7 +8,7 @@ from typing import Any
 
 # The answers the matching reads. A flow may declare more profile fields; they are kept by
 # name like these (and stored in a column of the same name).
-MATCHING_FIELDS = ("age", "status", "german_level", "place", "interests")
+MATCHING_FIELDS = ("birth", "status", "german_level", "place", "interests")
 
 
 def _field(name: str) -> property:
@@ -57,7 +57,10 @@ class Profile:
         self.values[name] = value
 
     def has(self, name: str) -> bool:
-        """Answered: a value that is not None and not an empty list."""
+        """Answered: a value that is not None and not an empty list. A profile from before the
+        birth question holds the age instead, which answers it too."""
+        if name == "birth" and self.values.get("age") is not None:
+            return True
         return self.values.get(name) not in (None, ())
 
     def is_complete(self, required: Iterable[str] = MATCHING_FIELDS) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from bot.core import callback, kinds
 from bot.core.dialogue_io import Button, Reply
@@ -12,23 +12,24 @@ from bot.core.views import number, show_offers_button
 from bot.core.world import World
 
 
-def answers_text(t: Translator, world: World, session: Session) -> str:
+def answers_text(t: Translator, world: World, session: Session, shown: Set[str]) -> str:
     """The stored answers, one per line, as /profile and /privacy show them: every labelled
-    field of the profile flow, so a new question shows up here by itself."""
+    field of the profile flow among the `shown` steps, so a new question shows up here by
+    itself."""
     flow, profile = world.profile_flow, session.profile
     language = world.language(session.language)
     unanswered = t.gettext("not answered")
     values = [(t.gettext("Language"), language.name if language else unanswered)]
     for step in flow.steps.values():
-        if not step.field or not step.label:
+        if not step.field or not step.label or step.id not in shown:
             continue
         value = profile.get(step.field)
-        shown = (
+        text = (
             kinds.REGISTRY[step.kind].show(t, world, flow, step, value)
             if profile.has(step.field)
             else unanswered
         )
-        values.append((t.pgettext(flow.context(step), step.label), shown))
+        values.append((t.pgettext(flow.context(step), step.label), text))
     values += [
         (t.gettext("Your saved offers"), number(t, len(session.saved))),
         (t.gettext("Not for me"), number(t, len(session.dismissed))),
@@ -38,12 +39,13 @@ def answers_text(t: Translator, world: World, session: Session) -> str:
 
 
 def profile_view(
-    t: Translator, world: World, session: Session, complete: bool, intro: str = ""
-) -> Reply:
+    t: Translator, world: World, session: Session, shown: Set[str], complete: bool,
+    intro: str = "",
+) -> Reply:  # fmt: skip
     flow = world.profile_flow
     parts = [intro] if intro else []
     parts.append(bold(esc(t.gettext("Your answers"))))
-    parts.append(answers_text(t, world, session))
+    parts.append(answers_text(t, world, session, shown))
     parts.append(esc(t.gettext("Tap a button to change an answer.")))
     rows = [
         (
@@ -52,14 +54,14 @@ def profile_view(
             ),
         )
         for step in flow.steps.values()
-        if step.field and step.edit
+        if step.field and step.edit and step.id in shown
     ]
     if complete:
         rows.append((show_offers_button(t),))
     return Reply("\n\n".join(parts), tuple(rows))
 
 
-def privacy_view(t: Translator, world: World, session: Session) -> Reply:
+def privacy_view(t: Translator, world: World, session: Session, shown: Set[str]) -> Reply:
     if not session.consented:
         return Reply(
             esc(
@@ -72,7 +74,7 @@ def privacy_view(t: Translator, world: World, session: Session) -> Reply:
     text = "\n\n".join(
         [
             bold(esc(t.gettext("What I save about you"))),
-            answers_text(t, world, session),
+            answers_text(t, world, session, shown),
             esc(
                 t.gettext(
                     "I save these answers only to find offers for you. I do not give them to "

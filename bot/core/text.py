@@ -27,6 +27,10 @@ class Translator(Protocol):
 
     def format_date(self, day: date) -> str: ...
 
+    def format_month(self, day: date) -> str:
+        """The month and year of a day: "March 2009"."""
+        ...
+
     def format_day(self, day: date) -> str:
         """With the weekday: "Thursday, 3 December 2026"."""
         ...
@@ -37,6 +41,10 @@ class Translator(Protocol):
 
     def format_duration(self, span: timedelta) -> str:
         """A rounded duration: "1 day", "2 hours"."""
+        ...
+
+    def territory_name(self, code: str) -> str:
+        """A country's name from its ISO code: "GE" -> "Georgien" in German."""
         ...
 
     def format_list(self, items: Sequence[str]) -> str:

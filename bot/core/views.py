@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from bot.core import callback
 from bot.core.dialogue_io import Button
+from bot.core.flow import Flow
 from bot.core.text import Translator, esc, ltr
 
 T = TypeVar("T")
@@ -47,3 +48,14 @@ def show_offers_button(t: Translator) -> Button:
 
 def joined(parts: Iterable[str]) -> str:
     return "\n\n".join(p for p in parts if p)
+
+
+def option_label(t: Translator, flow: Flow, field_name: str, value: str) -> str:
+    """The translated button label of an answer, e.g. the status "duldung" -> "Tolerated stay"."""
+    step = flow.step_saving(field_name)
+    option = step.option(value) if step else None
+    return t.pgettext(flow.context(step), option.label) if step and option else value
+
+
+def category_label(t: Translator, flow: Flow, category: str) -> str:
+    return option_label(t, flow, "interests", category)

@@ -22,6 +22,9 @@ _SIDES = (onboarding, offers, events, privacy, feedback)
 RESULTS = {name: run for side in _SIDES for name, run in getattr(side, "RESULTS", {}).items()}
 HOOKS = {name: run for side in _SIDES for name, run in getattr(side, "HOOKS", {}).items()}
 PROFILE_HOOKS = tuple(hook for side in _SIDES for hook in getattr(side, "PROFILE_HOOKS", ()))
+PREDICATES = {
+    name: test for side in _SIDES for name, test in getattr(side, "PREDICATES", {}).items()
+}
 show_menu = common.show_menu
 
 # The open question's buttons: the interpreter checks the step id they carry.
@@ -39,10 +42,13 @@ VOCABULARY = Vocabulary(
     hooks=frozenset(HOOKS),
     results=frozenset(RESULTS),
     roles=ROLES,
+    predicates=frozenset(PREDICATES),
     field_values={
         "status": frozenset((*STATUSES, STATUS_UNKNOWN)),
         "german_level": frozenset((*GERMAN_LEVELS, LEVEL_UNKNOWN)),
         "interests": frozenset(INTERESTS),
+        "reception": frozenset({"yes", "no", "unknown"}),
+        "arrival": frozenset({"unknown"}),
     },
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core import event_views
 from bot.core.effects import RecordAnswer, Subscribe, Unsubscribe
 from bot.core.events import Event, upcoming_for
+from bot.core.matching import person_for, rank
 from bot.core.reminders import messages, plan
 from bot.core.sides.common import consented, profile_ready
 from bot.core.tables import Command, Route
@@ -18,9 +19,13 @@ def show_list(turn: Turn, argument: str = "") -> None:
     turn.session.stack = []
     session, world = turn.session, turn.world
     profile = session.profile
+    ranking = rank(world.catalogue, profile, world.today)
+    person = ranking.person if ranking else person_for(world.catalogue, profile, world.today)
+    open_to_them = ranking.reachable_ids() if ranking else frozenset()
     choice = upcoming_for(
-        world.events, turn.district, profile.age, profile.interests, session.subscribed, world.now
-    )
+        world.events, turn.district, (person.age_low, person.age_high), profile.interests,
+        session.subscribed, world.now, open_to_them.__contains__,
+    )  # fmt: skip
     turn.say(event_views.event_list(turn.t, world, session, choice))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core import interpreter, kinds
 from bot.core.interpreter import Result
-from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN
+from bot.core.person import person_of
 from bot.core.profile_views import profile_view
 from bot.core.sides.common import consented, show_menu
 from bot.core.tables import Command, Route
@@ -46,7 +46,10 @@ def profile(turn: Turn, argument: str = "") -> None:
 
 
 def show_profile(turn: Turn, intro: str = "") -> None:
-    turn.say(profile_view(turn.t, turn.world, turn.session, turn.profile_complete(), intro))
+    shown = interpreter.shown_steps(turn)
+    turn.say(
+        profile_view(turn.t, turn.world, turn.session, shown, turn.profile_complete(), intro)
+    )
 
 
 def edit(turn: Turn, args: tuple[str, ...]) -> None:
@@ -84,8 +87,42 @@ def language_changed(turn: Turn, result: Result) -> None:
 def focus_age_note(turn: Turn, value: object) -> None:
     from bot.core.offer_views import age_note
 
-    if isinstance(value, int) and not FOCUS_AGE_MIN <= value <= FOCUS_AGE_MAX:
+    if person_of(turn.session.profile, turn.world.today, None).outside_focus:
         turn.note(age_note(turn.t))
+
+
+def _conditions_near(turn: Turn) -> list:
+    """The conditions of the person's papers on the offers they can reach."""
+    status = turn.session.profile.status
+    district = turn.district
+    if not status or not district:
+        return []
+    offers = turn.world.catalogue.offers_near(district)
+    return [o.conditions[status] for o in offers if status in o.conditions]
+
+
+def arrival_matters(turn: Turn) -> bool:
+    """Ask when they came to Germany only if an offer near them waits for months with their
+    papers."""
+    return any(
+        c.min_months is not None or c.min_months_reception is not None
+        for c in _conditions_near(turn)
+    )
+
+
+def reception_matters(turn: Turn) -> bool:
+    """Ask about the reception centre only if an offer near them, or the school obligation of
+    their state, depends on it."""
+    if any(
+        c.reception_excluded or c.min_months_reception != c.min_months
+        for c in _conditions_near(turn)
+    ):
+        return True
+    district = turn.world.catalogue.district_of(turn.session.profile.place or "")
+    rule = turn.world.catalogue.school_rules.get(district.state) if district else None
+    person = person_of(turn.session.profile, turn.world.today, None)
+    young = person.age_low is not None and person.age_low < 19
+    return bool(rule and rule.reception_exempt and young)
 
 
 COMMANDS = (
@@ -100,3 +137,4 @@ ROUTES = (
 )
 RESULTS = {"profile_edited": edited, "language_changed": language_changed}
 HOOKS = {"focus_age_note": focus_age_note}
+PREDICATES = {"arrival_matters": arrival_matters, "reception_matters": reception_matters}

@@ -12,13 +12,13 @@ from bot.core.turn import Turn
 
 
 def privacy(turn: Turn, argument: str) -> None:
-    turn.say(privacy_view(turn.t, turn.world, turn.session))
+    turn.say(privacy_view(turn.t, turn.world, turn.session, interpreter.shown_steps(turn)))
 
 
 def erase(turn: Turn, args: tuple[str, ...]) -> None:
     t, answer = turn.t, args[0]
     if not turn.session.consented:
-        turn.say(privacy_view(t, turn.world, turn.session))
+        turn.say(privacy_view(t, turn.world, turn.session, interpreter.shown_steps(turn)))
     elif answer == "ask":
         turn.say(erase_question(t))
     elif answer == "yes":
