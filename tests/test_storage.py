@@ -66,6 +66,42 @@ async def test_a_database_of_the_old_numbering_is_brought_up_to_date(db_path: Pa
         await storage.close()
 
 
+async def test_a_stored_age_becomes_the_months_of_birth_it_allows(db_path: Path) -> None:
+    """Migration 006: 17 on 15 June 2026 is born between July 2008 and June 2009; an age saved
+    in December spans one calendar year. The answers are kept, the person is not asked again."""
+    old = sqlite3.connect(db_path)
+    for _number, _name, sql in migrations()[:5]:
+        old.executescript(sql)
+    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, "
+                "applied_at TEXT)")  # fmt: skip
+    for number, name, _sql in migrations()[:5]:
+        old.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-11-01')", (number, name))
+    for user, age, saved in (("1", 17, "2026-06-15T10:00:00"), ("2", 20, "2026-12-01T09:00:00"),
+                             ("3", None, "2026-06-15T10:00:00")):  # fmt: skip
+        cursor = old.execute(
+            "INSERT INTO users (channel, external_id, language, consented_at, created_at) "
+            "VALUES ('telegram', ?, 'de', '2026-06-01', '2026-06-01')", (user,)
+        )
+        old.execute(
+            "INSERT INTO profiles (user_id, age, status, german_level, place, interests, "
+            "updated_at) VALUES (?, ?, 'duldung', 'A2', 'helmstedt', '[\"job\"]', ?)",
+            (cursor.lastrowid, age, saved),
+        )
+    old.commit()
+    old.close()
+    storage = await SqliteStorage.open(db_path)
+    fields = {**FIELDS, "birth": "birth"}
+    try:
+        births = {}
+        async with storage.unit(write=False) as unit:
+            for user in ("1", "2", "3"):
+                session, _ = await unit.people.load("telegram", user, fields)  # type: ignore[misc]
+                births[user] = session.profile.get("birth")
+        assert births == {"1": "2008-07/2009-06", "2": "2006-01/2006-12", "3": None}
+    finally:
+        await storage.close()
+
+
 async def test_session_round_trip_and_erase(db_path: Path) -> None:
     storage = await SqliteStorage.open(db_path)
     try:
