@@ -6,7 +6,8 @@ import pytest
 
 from bot.config import ROOT
 from bot.content.flows import load_flow
-from bot.core.flow import FlowError, parse_flow
+from bot.core.flow import FlowError
+from bot.core.flow_parse import parse_flow
 from bot.core.sides import VOCABULARY
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from bot.core.flow import Flow, FlowError, parse_flow
+from bot.core.flow import Flow, FlowError
+from bot.core.flow_parse import parse_flow
 from bot.core.sides import VOCABULARY
 
 

@@ -10,19 +10,18 @@ from datetime import date
 from typing import NamedTuple
 
 from bot.core.catalogue import Catalogue, Offer, Place
-from bot.core.eligibility import (
+from bot.core.eligibility import Assessment, assess
+from bot.core.keys import SCHOOL_PLACEMENT, level_rank
+from bot.core.person import Person, person_of
+from bot.core.profile import Profile
+from bot.core.quick_rules import (
     FIT_V,
     HIDDEN_V,
-    Assessment,
     OfferRules,
-    assess,
     compile_rules,
     facts_of,
     quick_verdict,
 )
-from bot.core.keys import SCHOOL_PLACEMENT, level_rank
-from bot.core.person import Person, person_of
-from bot.core.profile import Profile
 
 # Distances are compared in steps of this size: within a few kilometres, an earlier start
 # or a free offer matters more than the exact distance.
