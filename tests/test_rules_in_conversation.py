@@ -100,6 +100,11 @@ async def test_a_school_obliged_sixteen_year_old_in_helmstedt(
     assert "For young people who no longer have to go to school: from August 1, 2027." in listing
     fitting = [b.data for b in chat.buttons if b.data.startswith("of:o:")]
     assert "of:o:HE-003:" not in " ".join(fitting[:-3])
+    # A refugee is entitled to the Integrationskurs: the Ausländerbehörde gives the
+    # Berechtigungsschein (the offer's own first step is an admission by the BAMF).
+    await chat.press("of:o:HE-003:1")
+    assert "you get a certificate (Berechtigungsschein) from the Ausländerbehörde" in chat.text
+    assert "admission (Zulassung) from the BAMF" not in chat.text
 
 
 async def test_protection_24_wanting_university(bundled_service: LotseService) -> None:
@@ -113,6 +118,8 @@ async def test_protection_24_wanting_university(bundled_service: LotseService) -
     assert "Open for your papers" not in listing
     await chat.press("of:o:KR-006:1")  # the Integrationskurs in Krefeld
     assert "new places are stopped for Protection (Ukraine)" in chat.text
+    # While admissions are stopped, "ask the BAMF for an admission" is no first step.
+    assert "admission (Zulassung) from the BAMF" not in chat.text
 
 
 async def test_the_jobcenter_event_follows_its_offer(bundled_service: LotseService) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.content import rules as rule_files
 from bot.content.rows import CsvRow, csv_rows
 from bot.core.catalogue import Catalogue, CatalogueError, Concept, District, Offer, Place
-from bot.core.keys import GERMAN_LEVELS, INTERESTS, STATUSES
+from bot.core.keys import GERMAN_LEVELS, INTERESTS, REFERRALS, STATUSES
 
 OFFER_TYPES = (
     "integrationskurs", "jugendintegrationskurs", "berufssprachkurs",
@@ -21,8 +21,6 @@ OFFER_TYPES = (
     "kim_case_management", "berufsberatung", "jobcenter", "school_certificate_course",
     "german_online", "internship", "job", "leisure", "mentoring", "university_prep", "other",
 )  # fmt: skip
-REFERRALS = ("agentur_fuer_arbeit", "jobcenter", "bamf", "auslaenderbehoerde", "jugendamt",
-             "schule")  # fmt: skip
 SCHOOL_OBLIGATION = ("any", "required", "excluded")
 
 _OFFER_ID = re.compile(r"^[A-Z0-9-]+$")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.content.rows import CsvRow, csv_rows
 from bot.core.catalogue import Condition, DatedRule, Offer, SafeCountry, SchoolRule
-from bot.core.keys import STATUSES
+from bot.core.keys import REFERRALS, STATUSES
 
 SCHOOL_ENDS = ("before_school_year_of_18", "end_of_school_year_of_18", "half_year_of_18")
 RULE_KINDS = ("admission_stop",)
@@ -41,6 +41,7 @@ def load_conditions(path: Path, offers: dict[str, Offer], problems: list[str]) -
         return found
     columns = ("offer", "status", "min_months", "min_months_reception", "reception",
                "safe_country", "permission", "source")  # fmt: skip
+    # Optional columns: legal_basis, referral.
     for row in csv_rows(path, columns, problems):
         offer = row.text("offer")
         if offer and offer not in offers:
@@ -56,6 +57,7 @@ def load_conditions(path: Path, offers: dict[str, Offer], problems: list[str]) -
             safe_country_excluded=row.choice("safe_country", ("excluded",), required=False)
             == "excluded",
             permission=row.choice("permission", PERMISSIONS, required=False),
+            referral=row.choice("referral", REFERRALS, required=False),
             legal_basis=row.text("legal_basis", required=False),
             source=_source(row),
         )

@@ -53,6 +53,7 @@ class Condition:
     reception_excluded: bool = False  # not while obliged to live in a reception centre
     safe_country_excluded: bool = False  # not for nationals of safe countries (shown only)
     permission: str = ""  # e.g. "auslaenderbehoerde": needs its permission (shown)
+    referral: str = ""  # instead of the offer's referral, for this status
     legal_basis: str = ""
     source: str = ""
 

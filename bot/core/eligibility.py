@@ -171,9 +171,10 @@ def assess(offer: Offer, who: Person | Profile, district: str, today: date) -> A
         elif rule.applies(status, today):
             gaps.append(Gap("stop", rule.id, status=status, routes=rule.routes))
 
-    if offer.referral and not any(gap.rule == "stop" for gap in gaps):
+    referral = (condition.referral if condition else "") or offer.referral
+    if referral and not any(gap.rule == "stop" for gap in gaps):
         # While admissions are stopped for them, the routes that remain are the first step.
-        notes.append(("referral", offer.referral))
+        notes.append(("referral", referral))
     if offer.needs_verification:
         notes.append(("needs_verification",))
     if offer.school_certificate_required:

@@ -54,3 +54,8 @@ STATE_NAMES = {
     "NW": "Nordrhein-Westfalen",
     "SH": "Schleswig-Holstein",
 }
+
+# Who refers or admits before someone can join (an offer's `referral`, or a status's in
+# data/conditions.csv); each has its sentence in rule_views.
+REFERRALS = ("agentur_fuer_arbeit", "jobcenter", "bamf", "auslaenderbehoerde",
+             "auslaenderbehoerde_certificate", "jugendamt", "schule")  # fmt: skip

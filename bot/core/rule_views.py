@@ -78,6 +78,9 @@ def referral(t: Translator, who: str) -> str:
         ),
         "bamf": t.gettext("First step: you need an admission (Zulassung) from the BAMF."),
         "auslaenderbehoerde": t.gettext("First step: ask the Ausländerbehörde for permission."),
+        "auslaenderbehoerde_certificate": t.gettext(
+            "First step: you get a certificate (Berechtigungsschein) from the Ausländerbehörde."
+        ),
         "jugendamt": t.gettext("First step: talk to the Jugendamt."),
         "schule": t.gettext("First step: the school decides after a talk with you."),
     }
