@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 from bot.config import Config, ConfigError, from_env
+from bot.content.answers import load_answers
 from bot.content.catalogue import load_catalogue
 from bot.content.events import load_events
 from bot.content.flows import load_flow, load_flows
+from bot.content.translations import coverage, load_translations
 from bot.core.catalogue import CatalogueError
 from bot.core.flow import FlowError
 from bot.service import ContentError
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     setup(config.log_level if args.command == "run" else "WARNING", [config.telegram_token])
     try:
         if args.command == "check-data":
-            return check_data(config.data, config.conversations)
+            return check_data(config.data, config.conversations, config.locales)
         if args.command == "flow-diagram":
             return flow_diagram(config.conversations, args.check)
         if args.command == "event-report":
@@ -70,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
-def check_data(data: Path, conversations: Path) -> int:
+def check_data(data: Path, conversations: Path, locales: Path) -> int:
     problems: list[str] = []
+    load_answers(locales, problems)
     events: dict = {}
     try:
         catalogue = load_catalogue(data)
@@ -89,9 +92,20 @@ def check_data(data: Path, conversations: Path) -> int:
         return 1
     assert catalogue is not None
     print(
-        f"ok: {len(catalogue.districts)} districts, {len(catalogue.places)} places, "
+        f"ok: {len(catalogue.served_districts)} districts, "
+        f"{sum(p.kind != 'area' for p in catalogue.places.values())} places, "
         f"{len(catalogue.offers)} offers, {len(events)} events"
     )
+    translations = load_translations(data / "translations", [])
+    print("translations (data/translations):")
+    for line in coverage(translations, catalogue.offers, events):
+        print(f"  {line}")
+    languages = sorted({lang for card in catalogue.cards.values() for lang in card.texts})
+    print(f"answer cards (data/cards): {len(catalogue.cards)} in {len(languages)} languages")
+    for card in catalogue.cards.values():
+        missing = [lang for lang in languages if lang not in card.texts]
+        if missing:
+            print(f"  {card.id}: missing in {', '.join(missing)}")
     return 0
 
 

@@ -11,12 +11,19 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton, format_time, format_timedelta
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_day_names,
+    get_month_names,
+)
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -78,6 +85,15 @@ class BabelTranslator:
 
     def format_time(self, moment: datetime) -> str:
         return format_time(moment, format="short", locale=self.locale)
+
+    def format_clock(self, moment: time) -> str:
+        return format_time(moment, format="short", locale=self.locale)
+
+    def weekday_name(self, weekday: int) -> str:
+        return get_day_names("abbreviated", locale=self.locale)[weekday]
+
+    def month_name(self, month: int) -> str:
+        return get_month_names("wide", context="stand-alone", locale=self.locale)[month]
 
     def format_duration(self, span: timedelta) -> str:
         return format_timedelta(span, threshold=1.5, locale=self.locale)

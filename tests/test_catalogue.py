@@ -30,7 +30,9 @@ def test_fixture_catalogue_loads_with_translations() -> None:
 
 def test_the_bundled_sample_catalogue_is_valid_and_rich_enough() -> None:
     catalogue = load_catalogue(ROOT / "data")
-    assert set(catalogue.districts) == {"helmstedt", "krefeld"}
+    assert {d.id for d in catalogue.served_districts} == {"helmstedt", "krefeld"}
+    # The nationwide offers (for people outside these districts) are online.
+    assert all(o.online for o in catalogue.offers_by_district["bundesweit"])
     current = [o for o in catalogue.offers.values() if o.is_valid_on(TODAY)]
     assert len(current) >= 25
     for district in ("helmstedt", "krefeld"):

@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 
 from bot.channels.console import run_console
 from bot.config import ROOT
+from bot.core import detail_views
 from bot.core import offer_views as views
 from bot.core.bidi import FSI, PDI, RTL_LANGUAGES
 from bot.core.person import birth_of_age
@@ -27,8 +28,7 @@ SCRIPT = [
     "17",
     "1",  # asylum procedure
     "2",  # A1
-    "Helmstedt",
-    "1",  # Helmstedt (38350)
+    "Helmstedt",  # exactly one town: no choice to make
     "1",  # German course
     "8",  # Sport
     "12",  # Done
@@ -121,7 +121,7 @@ def test_right_to_left_text_isolates_every_left_to_right_fragment(
     assert f"{FSI}Integrationskurs{PDI}" in listing.html
     offer_buttons = [b.label for row in listing.buttons for b in row if b.data.startswith("of:o:")]
     assert offer_buttons and all(FSI in label and PDI in label for label in offer_buttons)
-    detail = views.offer_detail(t, world, world.catalogue.offers["T-HE-1"], session)
+    detail = detail_views.offer_detail(t, world, world.catalogue.offers["T-HE-1"], session)
     assert f"{FSI}Ernst-Koch-Str. 1, 38350 Helmstedt{PDI}" in detail.html
     assert f"{FSI}https://www.bamf.de/{PDI}" in detail.html
     assert detail.html.count(FSI) == detail.html.count(PDI)
@@ -130,7 +130,7 @@ def test_right_to_left_text_isolates_every_left_to_right_fragment(
 @pytest.mark.parametrize("language", ["uk", "ru", "de", "fr"])
 def test_left_to_right_text_has_no_isolates(world: World, language: str) -> None:
     t = world.translator(language)
-    detail = views.offer_detail(t, world, world.catalogue.offers["T-HE-1"], Session())
+    detail = detail_views.offer_detail(t, world, world.catalogue.offers["T-HE-1"], Session())
     assert FSI not in detail.html
 
 

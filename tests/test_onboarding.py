@@ -114,14 +114,53 @@ async def test_place_with_typo_postcode_and_location(service: LotseService) -> N
     assert "Landkreis Helmstedt" in chat.text
     await chat.send("Königslutr")
     assert chat.labels[0].startswith("Königslutter am Elm")
-    await chat.send("47829")
+    await chat.send("47829")  # Krefeld and its part Uerdingen share it: asked which
     assert chat.labels[0].startswith("Krefeld")
+    assert any(label.startswith("Uerdingen") for label in chat.labels)
     await chat.share_location(52.25, 10.82)  # near Königslutter
     assert chat.labels[0].startswith("Königslutter am Elm")
     await chat.tap("Königslutter")
     assert "What are you interested in" in chat.text
     session = await service.session("test", "u1")
     assert session is not None and session.profile.place == "koenigslutter"
+
+
+async def test_an_exact_town_or_postcode_needs_no_tap(service: LotseService) -> None:
+    typed_forms = {"a": "königslutter am elm", "b": "Koenigslutter", "c": "38154"}
+    for user, typed in typed_forms.items():
+        chat = Transcript(service, user=user)
+        await chat.begin()
+        await chat.send("22")
+        await chat.tap("EU citizen")
+        await chat.tap("B1")
+        await chat.send(typed)
+        assert "What are you interested in" in chat.text, typed
+        session = await service.session("test", user)
+        assert session is not None and session.profile.place == "koenigslutter"
+
+
+async def test_a_town_outside_the_districts_gets_what_works_everywhere(
+    service: LotseService,
+) -> None:
+    chat = Transcript(service)
+    await chat.begin()
+    await chat.send("22")
+    await chat.tap("EU citizen")
+    await chat.tap("B1")
+    await chat.send("Berlin")
+    assert "Type your postcode" in chat.text
+    await chat.send("10115")
+    assert "What are you interested in" in chat.text
+    await chat.tap("German course")
+    await chat.tap("Done")
+    assert "Lotse does not know your town yet" in chat.text
+    assert chat.offer_ids() == ["T-KR-2"]  # the fixture's online course; nothing local
+    session = await service.session("test", "u1")
+    assert session is not None and session.profile.place == "area:10"  # no finer than that
+    async with service.storage.unit(write=False) as unit:
+        assert await unit.counters.totals("outside_area") == {("bundesweit", "10"): 1}
+    await chat.send("/profile")
+    assert "outside the districts Lotse knows (postcode 10…)" in chat.text
 
 
 async def test_interests_tick_untick_and_need_one(service: LotseService) -> None:

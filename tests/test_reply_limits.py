@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import ROOT
 from bot.content import Content
-from bot.core import event_views, offer_views
+from bot.core import almost_views, card_views, detail_views, event_views, offer_views
 from bot.core.dialogue_io import Reply
 from bot.core.events import upcoming_for
 from bot.core.profile import Profile, Session
@@ -49,7 +49,7 @@ def test_every_list_page_and_detail_fits(language: str) -> None:
             check(first)
             page += 1
     for offer in WORLD.catalogue.offers.values():
-        check(offer_views.offer_detail(t, WORLD, offer, Session(language=language)))
+        check(detail_views.offer_detail(t, WORLD, offer, Session(language=language)))
 
 
 @pytest.mark.parametrize("language", [lang.code for lang in WORLD.languages])
@@ -73,3 +73,24 @@ def test_every_event_reply_fits(language: str) -> None:
         calendar = event_views.calendar(t, event, WORLD.now)
         assert calendar.attachment is not None
         assert len(plain(calendar.html)) <= 1024  # a document caption
+
+
+@pytest.mark.parametrize("language", [lang.code for lang in WORLD.languages])
+def test_every_almost_page_and_answer_card_fits(language: str) -> None:
+    t = WORLD.translator(language)
+    for profile in PROFILES:
+        session = Session(language=language, consented=True, profile=profile)
+        page, reply = 1, almost_views.almost_list(t, WORLD, session, 1)
+        check(reply)
+        while any(b.data == f"of:a:{page + 1}" for row in reply.buttons for b in row):
+            page += 1
+            reply = almost_views.almost_list(t, WORLD, session, page)
+            check(reply)
+    counsel = WORLD.catalogue.offers["HE-012"]
+    for card in WORLD.cards.cards.values():
+        # The longest combination: a status paragraph and a state paragraph together.
+        texts = card.text_in(language)
+        assert texts is not None
+        status = max(texts.by_status, key=lambda k: len(texts.by_status[k]), default="")
+        state = max(texts.by_state, key=lambda k: len(texts.by_state[k]), default="")
+        check(card_views.card_reply(t, WORLD, card, status, state, counsel))

@@ -97,3 +97,34 @@ def test_an_offer_naming_an_unknown_rule_is_rejected_on_its_row(data: Path) -> N
     assert any(
         p.startswith(str(offers)) and "rules: unknown rule 'IK-STOP-2025'" in p for p in problems
     ), problems
+
+
+def test_check_data_reports_bad_facts_cards_translations_and_words(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other data people edit: offer facts, answer cards, translations, typed words."""
+    offers, cards = data / "offers" / "krefeld.csv", data / "cards"
+    replace_in(offers, "mon-thu@17:30-20:45", "mon-thu@17:30")  # KR-006: a window without end
+    replace_in(offers, ",700h,", ",700x,")  # an unknown unit
+    replace_in(cards / "cards.toml", 'checked_on = 2026-12-01\nneeds_verification = false\n'
+               'category = "vocational_training"', 'needs_verification = false\n'
+               'category = "vocational_training"')  # fmt: skip
+    (data / "translations" / "uk.csv").write_text(
+        (data / "translations" / "uk.csv").read_text(encoding="utf-8") + "XX-999,Назва,,\n",
+        encoding="utf-8",
+    )
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    words = locales / "en" / "answers.toml"
+    replace_in(words, 'no = ["no",', 'no = ["yes", "no",')  # "yes" in two keys
+    monkeypatch.setenv("LOTSE_DATA", str(data))
+    monkeypatch.setattr("bot.config.ROOT", ROOT)
+    from bot.__main__ import check_data
+
+    assert check_data(data, ROOT / "conversations", locales) == 1
+    err = capsys.readouterr().err
+    assert f"{offers}:7: times_or: 'mon-thu@17:30' is not days@HH:MM-HH:MM" in err
+    assert "duration: '700x' is not a number with a unit" in err
+    assert "cards.toml: ausbildung_duldung.checked_on: must be a date" in err
+    assert "uk.csv" in err and "'XX-999' is no offer or event" in err
+    assert "answers.toml: meanings.no: 'yes' is already in meanings.yes" in err

@@ -112,6 +112,7 @@ def test_arabic_plural_forms_follow_the_number() -> None:
 
 
 def test_arabic_formats_numbers_and_isolates_german_names(world) -> None:
+    from bot.core import detail_views
     from bot.core import offer_views as views
     from bot.core.profile import Profile, Session
 
@@ -123,7 +124,7 @@ def test_arabic_formats_numbers_and_isolates_german_names(world) -> None:
     reply = views.offer_list(t, world, session, 1)
     assert f"{FSI}Integrationskurs{PDI}" in reply.html
     assert f"{FSI}Sprach- und Integrationsklasse (BES){PDI}" in reply.html
-    detail = views.offer_detail(t, world, world.catalogue.offers["T-HE-5"], session)
+    detail = detail_views.offer_detail(t, world, world.catalogue.offers["T-HE-5"], session)
     assert f"{FSI}KVHS Helmstedt{PDI}" in detail.html
     assert "€" in detail.html and FSI in detail.html
 

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from bot.content.answers import load_answers
 from bot.content.catalogue import load_catalogue
 from bot.content.events import load_events
 from bot.content.flows import load_flows, profile_fields
 from bot.core import sides
-from bot.core.catalogue import Catalogue
+from bot.core.answers import Answers
+from bot.core.cards import CardIndex
+from bot.core.catalogue import Catalogue, CatalogueError
 from bot.core.events import Event
 from bot.core.flow import Flow
 from bot.core.places import PlaceIndex
@@ -30,6 +33,8 @@ class Content:
     tables: Tables
     places: PlaceIndex
     search: SearchIndex
+    cards: CardIndex
+    answers: Answers
     version: int = 0
 
     @classmethod
@@ -40,6 +45,7 @@ class Content:
         events: dict[str, Event],
         catalogues: Catalogues,
         version: int = 0,
+        answers: Answers | None = None,
     ) -> Content:
         """The bundle with its indexes; every part was checked when it was loaded."""
         return cls(
@@ -48,8 +54,10 @@ class Content:
             events=events,
             catalogues=catalogues,
             tables=sides.build(flows.values()),
-            places=PlaceIndex(tuple(catalogue.places.values())),
+            places=PlaceIndex(tuple(p for p in catalogue.places.values() if p.kind != "area")),
             search=SearchIndex(catalogue),
+            cards=CardIndex(catalogue.cards),
+            answers=answers or Answers(),
             version=version,
         )
 
@@ -57,9 +65,14 @@ class Content:
     def load(cls, conversations: Path, data: Path, locales: Path) -> Content:
         """From the folders; CatalogueError or FlowError lists every problem found."""
         catalogue = load_catalogue(data)
+        problems: list[str] = []
+        answers = load_answers(locales, problems)
+        if problems:
+            raise CatalogueError(problems)
         return cls.build(
-            load_flows(conversations), catalogue, load_events(data, catalogue), Catalogues(locales)
-        )
+            load_flows(conversations), catalogue, load_events(data, catalogue),
+            Catalogues(locales), answers=answers,
+        )  # fmt: skip
 
     @property
     def profile_fields(self) -> dict[str, str]:
@@ -75,6 +88,8 @@ class Content:
             translator=self.catalogues.translator,
             today=today,
             search=self.search,
+            cards=self.cards,
+            answers=self.answers,
             events=self.events,
             now=now,
             version=self.version,

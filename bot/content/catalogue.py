@@ -9,8 +9,21 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content import rules as rule_files
+from bot.content.cards import load_cards
+from bot.content.facts import read_facts
 from bot.content.rows import CsvRow, csv_rows
-from bot.core.catalogue import Catalogue, CatalogueError, Concept, District, Offer, Place
+from bot.content.translations import Translations, event_ids, load_translations, unknown_ids
+from bot.core.catalogue import (
+    NATIONWIDE,
+    Catalogue,
+    CatalogueError,
+    Concept,
+    District,
+    Offer,
+    Place,
+    nationwide_district,
+    postcode_areas,
+)
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, REFERRALS, STATUSES
 
 OFFER_TYPES = (
@@ -32,6 +45,8 @@ def load_catalogue(folder: Path) -> Catalogue:
     problems: list[str] = []
     districts = _load_districts(folder / "districts.csv", problems)
     places = _load_places(folder / "places.csv", districts, problems)
+    districts[NATIONWIDE] = nationwide_district()
+    places.update(postcode_areas())
     offers: dict[str, Offer] = {}
     offer_files = sorted((folder / "offers").glob("*.csv"))
     if not offer_files:
@@ -47,9 +62,34 @@ def load_catalogue(folder: Path) -> Catalogue:
     school = rule_files.load_school_rules(folder / "school_obligation.csv", problems)
     safe = rule_files.load_safe_countries(folder / "safe_countries.csv", problems)
     offers = rule_files.attach(offers, conditions, dated, rule_ids)
+    cards = load_cards(folder / "cards", problems)
+    translations = load_translations(folder / "translations", problems)
+    problems += unknown_ids(translations, (*offers, *event_ids(folder)))
+    offers = {key: _translated(offer, translations) for key, offer in offers.items()}
+    event_titles = {
+        language: {key: texts.title for key, texts in rows.items() if key not in offers}
+        for language, rows in translations.items()
+    }
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(districts, places, offers, concepts, dated, school, safe)
+    return Catalogue(
+        districts, places, offers, concepts, dated, school, safe, event_titles, cards
+    )
+
+
+def _translated(offer: Offer, translations: Translations) -> Offer:
+    """The offer with its texts from data/translations (they win over title_<lang> columns)."""
+    titles, summaries, providers = dict(offer.titles), dict(offer.summaries), {}
+    for language, rows in translations.items():
+        texts = rows.get(offer.id)
+        if texts is None:
+            continue
+        titles[language] = texts.title
+        if texts.summary:
+            summaries[language] = texts.summary
+        if texts.provider:
+            providers[language] = texts.provider
+    return replace(offer, titles=titles, summaries=summaries, providers=providers)
 
 
 def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
@@ -88,6 +128,8 @@ def _load_districts(path: Path, problems: list[str]) -> dict[str, District]:
             row.problem("timezone", f"{district.timezone!r} is not a known time zone")
         if district.id in districts:
             row.problem("id", f"duplicate id {district.id!r}")
+        if district.id == NATIONWIDE:
+            row.problem("id", f"{NATIONWIDE!r} is built in (its offers: offers/{NATIONWIDE}.csv)")
         districts[district.id] = district
     return districts
 
@@ -204,7 +246,7 @@ def _load_offers(
         start = None if start_raw in ("", "rolling") else row.day("start")
         offer = replace(
             offer,
-            school_certificate_required=row.text("school_certificate_required", False) == "yes",
+            facts=read_facts(row),
             start=start,
             rules_checked=row.day("rules_checked"),
             keywords=row.items("keywords", required=False),
@@ -214,8 +256,6 @@ def _load_offers(
             referral=row.choice("referral", REFERRALS, required=False),
         )
         rule_ids[offer_id] = (row, row.items("rules", required=False))
-        if row.text("school_certificate_required", False) not in ("", "yes", "no"):
-            row.problem("school_certificate_required", "must be yes or no")
         if offer_id in offers:
             row.problem("id", f"duplicate id {offer_id!r} (ids are unique across all files)")
         offers[offer_id] = offer

@@ -98,6 +98,9 @@ def _event(row: CsvRow, path: Path, catalogue: Catalogue) -> Event | None:
     if len(row.problems) > before or start is None or end is None:
         return None
     titles = row.translations("title")
+    for language, rows in catalogue.event_titles.items():
+        if event_id in rows:
+            titles[language] = rows[event_id]
     return Event(
         event_id, district_id, offer, row.text("title_de"), start, end, place, online_url,
         lat, lon, categories, min_age, max_age, reminders, cancelled, titles, zone.key,

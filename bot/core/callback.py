@@ -7,6 +7,7 @@ fl  the open question   fl:a:<step>:<value> answer   fl:t:<step>:<value> tick
                         fl:d:<step> done             fl:k:<step> skip     fl:b back
 of  offers              of:p:<page> list             of:o:<id> detail
                         of:s:<id> save / unsave      of:n:<id> not for me
+                        of:a:<page> almost within reach, grouped by what unlocks them
 pf  profile             pf:v show                    pf:e:<field> change one answer
 ev  events              ev:l:<page> list   ev:o:<id> detail   ev:r:<id> remind   ev:u:<id> stop
                         ev:c:<id> calendar file      ev:g:<id>:<yes|no|cancelled> did you go?

@@ -6,6 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bot.core.offer_facts import NO_FACTS, OfferFacts
+
+if TYPE_CHECKING:
+    from bot.core.cards import Card
 
 
 class CatalogueError(ValueError):
@@ -14,6 +20,33 @@ class CatalogueError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+# People outside the served districts: their postcode area (the first two digits, nothing
+# finer) is a place of this built-in district, which holds the nationwide offers
+# (data/offers/bundesweit.csv); they see those and every online offer.
+NATIONWIDE = "bundesweit"
+AREA_PREFIX = "area:"
+
+
+def area_id(postcode: str) -> str:
+    return f"{AREA_PREFIX}{postcode[:2]}"
+
+
+def nationwide_district() -> District:
+    return District(NATIONWIDE, "Deutschland (bundesweit)", "", "Europe/Berlin")
+
+
+def postcode_areas() -> dict[str, Place]:
+    """The 99 postcode areas (01-99), at the middle of Germany (no one is nearer to an
+    offer than another: their offers are online)."""
+    areas = (area_id(f"{n:02d}") for n in range(1, 100))
+    return {key: Place(key, key[-2:], "area", NATIONWIDE, "", (), 51.16, 10.45) for key in areas}
+
+
+def in_language(texts: dict[str, str], language: str) -> str:
+    """A text in `language`, or in its base language ("fa_AF" -> "fa"), or ""."""
+    return texts.get(language) or texts.get(language.split("_")[0], "")
 
 
 @dataclass(frozen=True)
@@ -130,7 +163,7 @@ class Offer:
     valid_until: date | None
     titles: dict[str, str] = field(default_factory=dict)
     summaries: dict[str, str] = field(default_factory=dict)
-    school_certificate_required: bool = False
+    providers: dict[str, str] = field(default_factory=dict)  # descriptive ones, translated
     start: date | None = None  # None: rolling, join any time
     rules_checked: date | None = None
     keywords: tuple[str, ...] = ()
@@ -139,6 +172,22 @@ class Offer:
     rules: tuple[DatedRule, ...] = ()  # dated rules that apply (an admission stop)
     referral: str = ""  # who must refer or admit: "agentur_fuer_arbeit", "jobcenter", ...
     conditions: dict[str, Condition] = field(default_factory=dict)  # by status
+    facts: OfferFacts = NO_FACTS  # schedule, cost, requirements, next step (structured)
+
+    def title_in(self, language: str) -> str:
+        """The translated title ("fa_AF" falls back to "fa"), or "" if there is none."""
+        return in_language(self.titles, language)
+
+    def summary_in(self, language: str) -> str:
+        return in_language(self.summaries, language)
+
+    def provider_in(self, language: str) -> str:
+        """The provider in `language`, else as written (a name, or German)."""
+        return in_language(self.providers, language) or self.provider
+
+    @property
+    def school_certificate_required(self) -> bool:
+        return "school_certificate" in self.facts.requires
 
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -173,6 +222,10 @@ class Catalogue:
     rules: dict[str, DatedRule] = field(default_factory=dict)
     school_rules: dict[str, SchoolRule] = field(default_factory=dict)  # by state
     safe_countries: tuple[SafeCountry, ...] = ()
+    # Event titles by language and event id, from data/translations (applied by the event
+    # loader, which comes after the catalogue).
+    event_titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)  # answer cards, by id
 
     @cached_property
     def offers_by_district(self) -> dict[str, tuple[Offer, ...]]:
@@ -201,9 +254,18 @@ class Catalogue:
         return tuple(o for o in self.offers.values() if o.online)
 
     def offers_near(self, district: str) -> list[Offer]:
-        """The offers someone in `district` could reach: there, or online from elsewhere."""
+        """The offers someone in `district` could reach: there, or online from elsewhere.
+        The nationwide ones are for people outside the served districts."""
         local = self.offers_by_district.get(district, ())
-        return [*local, *(o for o in self.online_offers if o.district != district)]
+        online = (
+            o for o in self.online_offers if o.district not in (district, NATIONWIDE)
+        )
+        return [*local, *online]
+
+    @cached_property
+    def served_districts(self) -> tuple[District, ...]:
+        """The districts Lotse knows towns in (not the nationwide one)."""
+        return tuple(d for d in self.districts.values() if d.id != NATIONWIDE)
 
     def district_of(self, place_id: str) -> District | None:
         place = self.places.get(place_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.core.catalogue import Offer
+from bot.core.catalogue import NATIONWIDE, Offer
 from bot.core.keys import level_rank
 from bot.core.person import Person, person_of
 from bot.core.profile import Profile
@@ -75,8 +75,8 @@ def assess(offer: Offer, who: Person | Profile, district: str, today: date) -> A
     person = who if isinstance(who, Person) else person_of(who, today, None)
     if not offer.is_valid_on(today):
         return _hidden("valid")
-    if offer.district != district and not offer.online:
-        return _hidden("district")
+    if offer.district != district and (not offer.online or offer.district == NATIONWIDE):
+        return _hidden("district")  # nationwide offers are for people outside the districts
     gaps: list[Gap] = []
     reasons: list[str] = []
     notes: list[Note] = []

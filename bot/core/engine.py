@@ -7,9 +7,12 @@ typed text, locations and files go to the open question, else to the side's idle
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from bot.core import interpreter
 from bot.core.access import NOBODY, Actor
 from bot.core.dialogue_io import Input, Outcome
+from bot.core.normalise import words
 from bot.core.profile import Session
 from bot.core.repair import repair
 from bot.core.turn import Turn
@@ -35,8 +38,11 @@ def handle(
     elif session.language is None and not session.stack:
         tables.run_command(turn, "start", "")  # a first message of any kind opens the chat
     elif event.kind == "text":
+        typed_button = button_named(session, event.value)
         if turn.step is not None:
             interpreter.text(turn, event.value)
+        elif typed_button:
+            tables.run_button(turn, typed_button)  # "Remind me" typed, not tapped
         else:
             tables.idle_text(turn, event.value)
     elif event.kind == "location" and event.latitude is not None and event.longitude is not None:
@@ -59,4 +65,32 @@ def handle(
     else:
         turn.note(turn.t.gettext("I can only read text messages and buttons."))
         interpreter.reask_or_menu(turn)
+    remember_buttons(turn)
     return turn.outcome
+
+
+BUTTONS_KEPT = 40
+LABEL_MATCH = 90
+
+
+def button_named(session: Session, typed: str) -> str:
+    """The data of the last message's button whose label the text repeats, without its emoji
+    or with a typo ("remind me" for "🔔 Remind me"); "" if none."""
+    wanted = " ".join(words(typed))
+    if not wanted:
+        return ""
+    best, data = 0.0, ""
+    for label, button_data in session.buttons:
+        score = fuzz.ratio(wanted, " ".join(words(label)))
+        if score > best:
+            best, data = score, button_data
+    return data if best >= LABEL_MATCH else ""
+
+
+def remember_buttons(turn: Turn) -> None:
+    """Keep the buttons of the last reply that has some, for a label typed later."""
+    for reply in reversed(turn.outcome.replies):
+        if reply.buttons:
+            pairs = [(b.label, b.data) for row in reply.buttons for b in row if b.data]
+            turn.session.buttons = pairs[:BUTTONS_KEPT]
+            return

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.catalogue import in_language
+
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=2))
 
 
@@ -36,7 +38,7 @@ class Event:
 
     def title(self, language: str) -> str:
         """The title in `language` ("fa_AF" falls back to "fa"), or "" if not translated."""
-        return self.titles.get(language) or self.titles.get(language.split("_")[0], "")
+        return in_language(self.titles, language)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ class Option:
     value: str
     label: str  # msgid
     explain: str = ""  # msgid of a one-line plain explanation, shown in the question
+    means: str = ""  # what typing "yes", "no" or "I don't know" chooses: yes, no, dont_know
 
 
 @dataclass(frozen=True)

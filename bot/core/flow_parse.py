@@ -7,6 +7,8 @@ import re
 
 from bot.core.flow import END, Flow, FlowError, Option, Step, Vocabulary
 
+OPTION_MEANINGS = ("yes", "no", "dont_know")
+
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 _VALUE = re.compile(r"^[A-Za-z0-9_]{1,24}$")
 FIELD_TYPES = frozenset(
@@ -215,7 +217,10 @@ def _parse_options(
             continue
         if allowed is not None and value not in allowed:
             problems.add(f"{where} value", f"{value!r} is not a known {field_name} key")
-        options.append(Option(value, label, str(raw_option.get("explain", ""))))
+        means = raw_option.get("means", "")
+        if means not in ("", *OPTION_MEANINGS):
+            problems.add(f"{where} means", f"must be one of {', '.join(OPTION_MEANINGS)}")
+        options.append(Option(value, label, str(raw_option.get("explain", "")), str(means)))
     if len({o.value for o in options}) != len(options):
         problems.add(f"{here} options", "option values must be unique")
     return tuple(options)

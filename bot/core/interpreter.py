@@ -115,9 +115,17 @@ def ask(turn: Turn, intro: str = "", replace: bool = False) -> None:
     turn.asked = True
 
 
-def refuse(turn: Turn, step: Step) -> None:
-    """An answer that does not fit: the step's help line, then the question again."""
-    ask(turn, esc(turn.t.pgettext(context(turn, step), step.help)) if step.help else "")
+def refuse(turn: Turn, step: Step, help_html: str = "") -> None:
+    """An answer that does not fit: the step's short help line with the question's buttons,
+    not the whole (long) question again; the question itself when there is no help line."""
+    if not help_html and step.help:
+        help_html = esc(turn.t.pgettext(context(turn, step), step.help))
+    if not help_html:
+        ask(turn)
+        return
+    question = kind_of(step).question(turn, step)
+    turn.say(Reply(help_html, question.buttons))
+    turn.asked = True
 
 
 def navigation(turn: Turn, step: Step) -> list[tuple[Button, ...]]:
@@ -239,10 +247,14 @@ def is_open(turn: Turn, step_id: str) -> bool:
 def text(turn: Turn, typed: str) -> None:
     step = turn.step
     assert step is not None
-    if kinds.matches_label(typed, "‹ Back", turn.t.gettext("‹ Back")) and (
+    meaning = turn.world.answers.meaning(turn.t.language, typed)
+    if (kinds.matches_label(typed, "‹ Back", turn.t.gettext("‹ Back")) or meaning == "back") and (
         turn.frame and (turn.frame.history or turn.frame.single or len(turn.session.stack) > 1)
     ):
         back(turn)
+        return
+    if meaning == "skip" and step.optional:
+        skip(turn)
         return
     kind_of(step).text(turn, step, typed)
 

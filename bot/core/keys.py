@@ -35,6 +35,9 @@ LEVEL_UNKNOWN = "unknown"
 # The focus group; people outside it are served with a note.
 FOCUS_AGE_MIN = 14
 FOCUS_AGE_MAX = 27
+# From this age the Migrationsberatung für Erwachsene (MBE) counsels, before it the
+# Jugendmigrationsdienst (domain.md 2.8: 27 exactly is MBE).
+MBE_AGE = 27
 
 
 _RANK = {level: rank for rank, level in enumerate(GERMAN_LEVELS)}

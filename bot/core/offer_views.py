@@ -9,12 +9,12 @@ from bot.core.catalogue import Offer
 from bot.core.dialogue_io import Button, Reply
 from bot.core.flow import Flow
 from bot.core.keys import FOCUS_AGE_MAX, FOCUS_AGE_MIN, STATUS_UNKNOWN
-from bot.core.matching import Match, Ranking, assessment_of, rank
+from bot.core.matching import Match, Ranking, rank
 from bot.core.person import Person
 from bot.core.profile import Profile, Session
 from bot.core.rule_views import conditions, gap_line, reasons, school_line
 from bot.core.text import Translator, bold, esc, html_format, ltr
-from bot.core.views import category_label, number, numbered, short
+from bot.core.views import category_label, number, numbered, page_buttons, short
 from bot.core.world import World
 
 PAGE_SIZE = 5
@@ -26,7 +26,7 @@ OSM = "https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:
 def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
     """The title in the reader's language with the German official name beside it (HTML)."""
     german = ltr(t, offer.title_de)
-    translated = offer.titles.get(t.language) or offer.titles.get(t.language.split("_")[0])
+    translated = offer.title_in(t.language)
     if t.language == "de":
         return esc(german)
     if translated:
@@ -42,7 +42,7 @@ def offer_title(t: Translator, flow: Flow, offer: Offer) -> str:
 
 def offer_button(t: Translator, offer: Offer, label: str, page: int = 1) -> Button:
     """A button to an offer's details; `label` is its number in the list, or an arrow."""
-    title = ltr(t, offer.titles.get(t.language) or offer.title_de)
+    title = ltr(t, offer.title_in(t.language) or offer.title_de)
     text = f"{label} {title}" if label == ALMOST_MARK else f"{label}. {title}"
     return Button(short(text), callback.encode("of", "o", offer.id, str(page)))
 
@@ -93,6 +93,13 @@ def profile_notes(t: Translator, person: Person, profile: Profile) -> list[str]:
     return notes
 
 
+def outside_note(t: Translator) -> str:
+    return t.gettext(
+        "Lotse does not know your town yet. I show you what you can use from anywhere: online "
+        "offers and counselling services for all of Germany."
+    )
+
+
 def age_note(t: Translator) -> str:
     return t.gettext(
         "Lotse is made for young people from {min} to {max}. I still show you what fits you."
@@ -124,6 +131,8 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
     else:
         header = t.ngettext("{count} offer fits you.", "{count} offers fit you.", len(fit_keys))
         parts.append(bold(html_format(header, count=number(t, len(fit_keys)))))
+        if ranking.place.kind == "area":
+            parts.append(esc(outside_note(t)))
         parts.extend(profile_notes(t, ranking.person, session.profile))
         district = world.catalogue.districts.get(ranking.place.district)
         school = school_line(t, ranking.person, district.state) if district else ""
@@ -154,15 +163,19 @@ def offer_list(t: Translator, world: World, session: Session, page: int, intro: 
         almost = ranking.matches(ranking.almost[:ALMOST_SHOWN])
         parts.append(almost_section(t, world, almost, german_courses(ranking)))
         rows.extend((offer_button(t, m.offer, ALMOST_MARK, page),) for m in almost)
-    nav = []
-    if page > 1:
-        nav.append(Button(t.gettext("‹ Previous"), callback.encode("of", "p", str(page - 1))))
-    if page < pages:
-        nav.append(Button(t.gettext("More ›"), callback.encode("of", "p", str(page + 1))))
-    if nav:
-        rows.append(tuple(nav))
+    if ranking is not None and ranking.almost:
+        rows.append((almost_button(t, len(ranking.almost)),))
+    rows.extend(page_buttons(t, "of", "p", page, pages))
     rows.append((Button(t.gettext("My answers"), callback.encode("pf", "v")),))
     return Reply("\n\n".join(parts), tuple(rows))
+
+
+def almost_button(t: Translator, count: int) -> Button:
+    """One tap to every offer almost within reach, grouped by what unlocks them."""
+    label = t.ngettext(
+        "→ Almost within reach: {count} offer", "→ Almost within reach: {count} offers", count
+    )
+    return Button(label.format(count=number(t, count)), callback.encode("of", "a", "1"))
 
 
 def german_courses(ranking: Ranking, limit: int = 2) -> list[Offer]:
@@ -185,91 +198,3 @@ def almost_section(t: Translator, world: World, almost: list[Match], courses: li
         title = bold(offer_title(t, world.profile_flow, match.offer))
         lines.append(f"{ALMOST_MARK} {title}\n{gap_line(t, world, gap, courses)}")
     return "\n\n".join(lines)
-
-
-def offer_detail(
-    t: Translator, world: World, offer: Offer, session: Session, page: int = 1,
-    replace: bool = False, notice: str = "",
-) -> Reply:  # fmt: skip
-    lines = [bold(offer_title(t, world.profile_flow, offer))]
-    summary = offer.summaries.get(t.language)
-    lines.append(esc(summary) if summary else esc(ltr(t, offer.summary_de)))
-    start = (
-        esc(ltr(t, t.format_date(offer.start)))
-        if offer.start and offer.start >= world.today
-        else esc(t.gettext("any time"))
-    )
-    facts = [
-        (t.gettext("Provider"), esc(ltr(t, offer.provider))),
-        (t.gettext("Where"), _where(t, world, offer)),
-        (t.gettext("When"), esc(ltr(t, offer.schedule_de))),
-        (t.gettext("Start"), start),
-        (t.gettext("Cost"), _cost(t, offer)),
-        (t.gettext("Contact"), esc(ltr(t, offer.contact))),
-        (t.gettext("More information"), esc(ltr(t, offer.source_url))),
-    ]
-    location = world.catalogue.locations.get(offer.id)
-    if location:
-        facts.insert(
-            2, (t.gettext("Map"), esc(ltr(t, OSM.format(lat=location[0], lon=location[1]))))
-        )
-    lines.append("\n".join(f"{bold(esc(name))}: {value}" for name, value in facts))
-    assessment = assessment_of(world, session, offer)
-    rules = conditions(t, world, assessment, full=True)
-    if assessment.gap is not None:
-        ranking = rank(world.catalogue, session.profile, world.today)
-        courses = german_courses(ranking) if ranking else []
-        rules.insert(0, gap_line(t, world, assessment.gap, courses))
-    if rules:
-        lines.append(bold(esc(t.gettext("For you"))) + "\n" + "\n".join(f"• {r}" for r in rules))
-    if offer.school_certificate_required:
-        lines.append(esc(t.gettext("You need a school-leaving certificate for this offer.")))
-    if offer.contact_is_example:
-        lines.append(esc(t.gettext("This contact is an example. The real contact follows soon.")))
-    if offer.needs_verification:
-        lines.append(
-            "⚠️ "
-            + esc(
-                t.gettext(
-                    "The rules for this offer may have changed. Please ask the "
-                    "Jugendmigrationsdienst (youth migration service) before you apply."
-                )
-            )
-        )
-    if offer.rules_checked:
-        lines.append(
-            html_format(
-                t.gettext("Rules last checked: {date}"),
-                date=ltr(t, t.format_date(offer.rules_checked)),
-            )
-        )
-    saved = offer.id in session.saved
-    save = Button(
-        t.gettext("★ Saved (tap to remove)") if saved else t.gettext("⭐ Save"),
-        callback.encode("of", "s", offer.id, str(page)),
-    )
-    buttons = (
-        (save, Button(t.gettext("Not for me"), callback.encode("of", "n", offer.id, str(page)))),
-        (Button(t.gettext("‹ Back to the list"), callback.encode("of", "p", str(page))),),
-    )
-    return Reply("\n\n".join(lines), buttons, replace=replace, notice=notice)
-
-
-def _where(t: Translator, world: World, offer: Offer) -> str:
-    if offer.online:
-        return esc(t.gettext("Online"))
-    if offer.address:
-        return esc(ltr(t, offer.address))
-    place = world.catalogue.places.get(offer.municipality)
-    district = world.catalogue.districts.get(offer.district)
-    return esc(ltr(t, place.name if place else district.name if district else offer.district))
-
-
-def _cost(t: Translator, offer: Offer) -> str:
-    if offer.cost_eur == 0:
-        text = esc(t.gettext("Free"))
-    else:
-        text = esc(ltr(t, t.format_currency(offer.cost_eur, "EUR")))
-    if offer.cost_note_de:
-        text += f" ({esc(ltr(t, offer.cost_note_de))})"
-    return text

@@ -11,6 +11,13 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.catalogue import Place
 
 _POSTCODE = re.compile(r"\d{5}")
+_GERMAN_POSTCODE = re.compile(r"^\s*(0[1-9]\d{3}|[1-9]\d{4})\s*$")
+
+
+def german_postcode(text: str) -> str:
+    """The text if it is only a German postcode (01001 to 99999), else ""."""
+    found = _GERMAN_POSTCODE.match(text)
+    return found[1] if found else ""
 NEAREST_WITHIN_KM = 40.0
 
 
@@ -33,10 +40,13 @@ class PlaceIndex:
         self._by_id = {p.id: p for p in self.places}
         # Every searchable spelling, paired with its place id.
         names: dict[str, str] = {}
+        self._named: dict[str, set[str]] = {}  # spelling -> every place with it
         for place in self.places:
             for name in (place.name, *place.aliases):
                 for spelling in (_fold(name), _umlaut_spelled(name)):
-                    names.setdefault(utils.default_process(spelling), place.id)
+                    key = utils.default_process(spelling)
+                    names.setdefault(key, place.id)
+                    self._named.setdefault(key, set()).add(place.id)
         self._spellings = list(names)
         self._spelling_ids = list(names.values())
 
@@ -59,6 +69,16 @@ class PlaceIndex:
             if place not in result:
                 result.append(place)
         return result[:limit]
+
+    def exact(self, text: str) -> Place | None:
+        """The one place this names exactly: its name or an alias (case, accents and
+        umlaut spellings aside), or a postcode only it has. None if unsure."""
+        codes = _POSTCODE.findall(text)
+        if codes:
+            found = [p for p in self.places if any(c in p.postcodes for c in codes)]
+            return found[0] if len(found) == 1 else None
+        hits = self._named.get(utils.default_process(_fold(text)), set())
+        return self._by_id[next(iter(hits))] if len(hits) == 1 else None
 
     def nearest(self, lat: float, lon: float, limit: int = 3) -> list[tuple[Place, float]]:
         ranked = sorted(

@@ -134,6 +134,9 @@ class Session:
     announced: list[str] = field(default_factory=list)  # newly fitting offers already told
     # Events with a reminder; read from the subscriptions table, changed through effects.
     subscribed: list[str] = field(default_factory=list)
+    # The buttons of the last message that had some, as (label, data): a label typed instead
+    # of tapped ("Remind me") works like the button.
+    buttons: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def frame(self) -> Frame | None:

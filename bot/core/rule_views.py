@@ -230,7 +230,7 @@ def gap_line(t: Translator, world: World, gap: Gap, courses: list[Offer]) -> str
     level = option_label(t, world.profile_flow, "german_level", gap.have)
     need, have = ltr(t, gap.need), ltr(t, level)
     if courses:
-        names = ", ".join(ltr(t, c.title_de) for c in courses[:2])
+        names = ", ".join(ltr(t, c.title_in(t.language) or c.title_de) for c in courses[:2])
         template = t.gettext(
             "Needs German {need}; you have {have}. A German course gets you there: {courses}."
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.catalogue import Concept, Offer
 from bot.core.dialogue_io import Reply
-from bot.core.matching import Match, rank
+from bot.core.matching import Match, Ranking, rank
 from bot.core.offer_views import (
     ALMOST_MARK,
     ALMOST_SHOWN,
@@ -38,6 +38,19 @@ def saved_list(t: Translator, world: World, session: Session) -> Reply:
         separator="\n",
     )
     return Reply(f"{bold(esc(t.gettext('Your saved offers')))}\n{text}", tuple(rows))
+
+
+def offers_changed(t: Translator, world: World, ranking: Ranking) -> Reply:
+    """After a move to another district: a new list, said as such."""
+    count = len(ranking.fit)
+    header = t.ngettext(
+        "Your offers changed: {count} offer fits you where you live now.",
+        "Your offers changed: {count} offers fit you where you live now.",
+        count,
+    )
+    return Reply(
+        bold(html_format(header, count=number(t, count))), ((show_offers_button(t),),)
+    )
 
 
 def newly_fitting(t: Translator, world: World, offers: list[Offer]) -> Reply:

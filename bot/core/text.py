@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from bot.core.bidi import is_rtl, isolate
@@ -37,6 +37,18 @@ class Translator(Protocol):
 
     def format_time(self, moment: datetime) -> str:
         """The wall-clock time of an aware datetime, in its own zone: "18:00"."""
+        ...
+
+    def format_clock(self, moment: time) -> str:
+        """A time of day: "08:30" (or "8:30 AM")."""
+        ...
+
+    def weekday_name(self, weekday: int) -> str:
+        """The short name of a weekday, 0 = Monday: "Mon"."""
+        ...
+
+    def month_name(self, month: int) -> str:
+        """The name of a month on its own, 1 = January: "February"."""
         ...
 
     def format_duration(self, span: timedelta) -> str:

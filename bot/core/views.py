@@ -59,3 +59,14 @@ def option_label(t: Translator, flow: Flow, field_name: str, value: str) -> str:
 
 def category_label(t: Translator, flow: Flow, category: str) -> str:
     return option_label(t, flow, "interests", category)
+
+
+def page_buttons(t: Translator, namespace: str, action: str, page: int, pages: int) -> Rows:
+    """‹ Previous and More › for a list of `pages` pages (callback `<ns>:<action>:<page>`)."""
+    nav = []
+    if page > 1:
+        previous = callback.encode(namespace, action, str(page - 1))
+        nav.append(Button(t.gettext("‹ Previous"), previous))
+    if page < pages:
+        nav.append(Button(t.gettext("More ›"), callback.encode(namespace, action, str(page + 1))))
+    return [tuple(nav)] if nav else []

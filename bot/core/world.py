@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from bot.core.answers import Answers
+from bot.core.cards import CardIndex
 from bot.core.catalogue import Catalogue
 from bot.core.events import Event
 from bot.core.flow import Flow
@@ -50,6 +52,8 @@ class World:
     today: date
     search: SearchIndex
     events: dict[str, Event] = field(default_factory=dict)
+    cards: CardIndex = field(default_factory=lambda: CardIndex({}))
+    answers: Answers = field(default_factory=Answers)
     # The moment of this input (UTC); `today` is its date in the district's time zone.
     now: datetime = datetime(1970, 1, 1, tzinfo=UTC)
     version: int = 0  # the content version, changed by every swap

@@ -65,7 +65,20 @@ def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapsh
 
 
 def _state(session: Session) -> str:
-    return json.dumps([f.to_json() for f in session.stack], ensure_ascii=False)
+    stack = [f.to_json() for f in session.stack]
+    if not session.buttons:
+        return json.dumps(stack, ensure_ascii=False)
+    buttons = [list(pair) for pair in session.buttons]
+    return json.dumps({"stack": stack, "buttons": buttons}, ensure_ascii=False)
+
+
+def _read_state(text: str | None) -> tuple[list[Frame], list[tuple[str, str]]]:
+    """The stack (a list, as first stored) or the stack with the last buttons."""
+    state = json.loads(text or "[]")
+    if isinstance(state, list):
+        return [Frame.from_json(f) for f in state], []
+    stack = [Frame.from_json(f) for f in state.get("stack", [])]
+    return stack, [(str(label), str(data)) for label, data in state.get("buttons", [])]
 
 
 def _marks(session: Session) -> tuple[tuple[str, ...], ...]:
@@ -117,10 +130,12 @@ class PeopleRepository:
             if fields[name] in LIST_TYPES:
                 value = tuple(json.loads(value or "[]"))
             profile.set(name, value)
+        stack, buttons = _read_state(row["stack"])
         session = Session(
             language=row["language"],
             consented=True,
-            stack=[Frame.from_json(f) for f in json.loads(row["stack"] or "[]")],
+            stack=stack,
+            buttons=buttons,
             profile=profile,
             saved=marks["saved"],
             dismissed=marks["dismissed"],

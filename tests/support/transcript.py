@@ -86,6 +86,8 @@ class Transcript:
         place: str = "Helmstedt",
         place_choice: str | None = None,
         interests: tuple[str, ...] = ("German course",),
+        arrival: str = "unknown",
+        reception: str = "no",
     ) -> list[Reply]:
         """The whole onboarding with button labels in the chosen language."""
         await self.begin(language)
@@ -93,7 +95,16 @@ class Transcript:
         await self.tap(status)
         await self.tap(german)
         await self.send(place)
-        await self.tap(place_choice or place)
+        if any(b.data.startswith("fl:a:place:") for b in self.buttons):
+            await self.tap(place_choice or place)  # not exact: pick it from the list
+        # Asked only where an offer depends on them: a month ("07.2026") or "unknown".
+        if any(b.data.startswith("fl:a:arrival:") for b in self.buttons):
+            if arrival == "unknown":
+                await self.press("fl:a:arrival:unknown")
+            else:
+                await self.send(arrival)
+        if any(b.data.startswith("fl:a:reception:") for b in self.buttons):
+            await self.press(f"fl:a:reception:{reception}")
         for interest in interests:
             await self.tap(interest)
         return await self.press("fl:d:interests")

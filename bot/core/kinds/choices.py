@@ -28,7 +28,8 @@ class ChoiceKind(Kind):
 
     def prompt(self, turn: Turn, step: Step) -> list[str]:
         parts = super().prompt(turn, step)
-        explained = [o for o in step.options if o.explain]
+        only = turn.frame.pending.get("only") if turn.frame else None
+        explained = [o for o in step.options if o.explain and (not only or o.value in only)]
         if explained:
             t, context = turn.t, interpreter.context(turn, step)
             parts.append(
@@ -42,8 +43,11 @@ class ChoiceKind(Kind):
 
     def buttons(self, turn: Turn, step: Step) -> Rows:
         t, context = turn.t, interpreter.context(turn, step)
+        only = turn.frame.pending.get("only") if turn.frame else None
         return [
-            (answer_button(t.pgettext(context, o.label), step, o.value),) for o in step.options
+            (answer_button(t.pgettext(context, o.label), step, o.value),)
+            for o in step.options
+            if not only or o.value in only
         ]
 
     def choices(self, turn: Turn, step: Step) -> dict[str, str]:
@@ -56,6 +60,19 @@ class ChoiceKind(Kind):
         return names
 
     def match(self, turn: Turn, step: Step, text: str) -> str | None:
+        """The option a typed text names: a word people use for it ("a little" is A1), a
+        meaning ("idk" is "I don't know"), or its label with a typo."""
+        return self.match_words(turn, step, text) or self.match_label(turn, step, text)
+
+    def match_words(self, turn: Turn, step: Step, text: str) -> str | None:
+        answers, language = turn.world.answers, turn.t.language
+        value = answers.value(language, step.field, text) if step.field else None
+        if value and step.option(value) is not None:
+            return value
+        meaning = answers.meaning(language, text)
+        return next((o.value for o in step.options if meaning and o.means == meaning), None)
+
+    def match_label(self, turn: Turn, step: Step, text: str) -> str | None:
         names = self.choices(turn, step)
         found = process.extractOne(
             utils.default_process(text), list(names), scorer=fuzz.WRatio,
@@ -64,7 +81,17 @@ class ChoiceKind(Kind):
         return names[found[0]] if found else None
 
     def text(self, turn: Turn, step: Step, text: str) -> None:
-        value = self.match(turn, step, text)
+        value = self.match_words(turn, step, text)
+        several = [
+            v for v in turn.world.answers.several(turn.t.language, text) if step.option(v)
+        ]
+        if value is None and len(several) > 1:
+            # "refugee" can mean several papers: only those, to choose from. Never guessed
+            # from a label that merely looks alike.
+            turn.frame.pending["only"] = several  # type: ignore[union-attr]
+            interpreter.ask(turn, esc(turn.t.gettext("Which one is it? Tap your paper.")))
+            return
+        value = value or self.match_label(turn, step, text)
         if value is None:
             interpreter.refuse(turn, step)
         else:
@@ -190,7 +217,9 @@ class MultiKind(ChoiceKind):
             interpreter.ask(turn)
 
     def text(self, turn: Turn, step: Step, text: str) -> None:
-        if matches_label(text, "Done ✔", turn.t.gettext("Done ✔")):
+        meaning = turn.world.answers.meaning(turn.t.language, text)
+        done = meaning == "done" or (meaning == "yes" and self.ticked(turn))  # "ok" after ticks
+        if done or matches_label(text, "Done ✔", turn.t.gettext("Done ✔")):
             self.finish(turn, step)
             return
         ticked = self.ticked(turn)

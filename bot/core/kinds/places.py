@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core import interpreter
+from bot.core.catalogue import NATIONWIDE, area_id
+from bot.core.effects import Count
 from bot.core.flow import Flow, Step
 from bot.core.kinds.base import Kind, Rows, answer_button
+from bot.core.places import german_postcode
 from bot.core.text import Translator, esc, ltr
 from bot.core.turn import Turn
 from bot.core.world import World
@@ -36,30 +39,56 @@ class PlaceKind(Kind):
         return rows
 
     def text(self, turn: Turn, step: Step, text: str) -> None:
+        exact = turn.world.places.exact(text)
+        if exact is not None:  # "Helmstedt", "38154": no need to confirm it
+            interpreter.save(turn, exact.id)
+            return
         found = turn.world.places.search(text)
+        postcode = german_postcode(text)
+        if not found and postcode:
+            # A town Lotse does not know yet: only its postcode area is kept, and counted.
+            turn.effect(Count("outside_area", NATIONWIDE, postcode[:2]))
+            interpreter.save(turn, area_id(postcode))
+            return
         turn.frame.pending["candidates"] = [p.id for p in found]  # type: ignore[union-attr]
-        interpreter.ask(turn, "" if found else self.help(turn, step))
+        if found:
+            interpreter.ask(turn)
+        else:
+            interpreter.refuse(turn, step, self.help(turn, step))
 
     def location(self, turn: Turn, step: Step, lat: float, lon: float) -> bool:
         nearest = turn.world.places.nearest(lat, lon)
         turn.frame.pending["candidates"] = [place.id for place, _km in nearest]  # type: ignore[union-attr]
-        interpreter.ask(turn, "" if nearest else self.help(turn, step))
+        if nearest:
+            interpreter.ask(turn)
+        else:
+            interpreter.refuse(turn, step, self.help(turn, step))
         return True
 
     def help(self, turn: Turn, step: Step) -> str:
         t = turn.t
-        districts = ", ".join(d.name for d in turn.world.catalogue.districts.values())
+        districts = ", ".join(d.name for d in turn.world.catalogue.served_districts)
         return "\n".join(
             [
                 esc(t.pgettext(interpreter.context(turn, step), step.help)),
                 esc(
                     t.gettext("For now I know places in: {districts}.").format(districts=districts)
                 ),
+                esc(
+                    t.gettext(
+                        "Do you live somewhere else? Type your postcode: I show you what works "
+                        "everywhere."
+                    )
+                ),
             ]
         )
 
     def show(self, t: Translator, world: World, flow: Flow, step: Step, value: Any) -> str:
         place = world.catalogue.places.get(str(value))
+        if place is not None and place.kind == "area":
+            return t.gettext("a town outside the districts Lotse knows (postcode {area}…)").format(
+                area=ltr(t, place.name)
+            )
         return ltr(t, place.name) if place else str(value)
 
     def press(self, turn: Turn, step: Step, action: str, value: str) -> None:

@@ -3,9 +3,11 @@ and telling them once when a changed answer opens new offers."""
 
 from __future__ import annotations
 
-from bot.core import offer_views, search_views
+from bot.core import almost_views, card_views, detail_views, offer_views, search_views
+from bot.core.cards import Card
 from bot.core.effects import Count
 from bot.core.interpreter import Result
+from bot.core.keys import MBE_AGE
 from bot.core.matching import assess_all, fitting_ids, rank
 from bot.core.profile import Profile
 from bot.core.sides.common import consented, profile_ready
@@ -39,6 +41,12 @@ def page(turn: Turn, args: tuple[str, ...]) -> None:
         show_list(turn, _page(args[0]))
 
 
+def almost(turn: Turn, args: tuple[str, ...]) -> None:
+    if profile_ready(turn):
+        turn.session.stack = []
+        turn.say(almost_views.almost_list(turn.t, turn.world, turn.session, _page(args[0])))
+
+
 def detail(turn: Turn, args: tuple[str, ...]) -> None:
     if not consented(turn):
         return
@@ -47,7 +55,7 @@ def detail(turn: Turn, args: tuple[str, ...]) -> None:
         turn.note(turn.t.gettext("This offer is no longer available."))
         show_list(turn)
         return
-    turn.say(offer_views.offer_detail(turn.t, turn.world, offer, turn.session, _page(args[1])))
+    turn.say(detail_views.offer_detail(turn.t, turn.world, offer, turn.session, _page(args[1])))
 
 
 def toggle_saved(turn: Turn, args: tuple[str, ...]) -> None:
@@ -65,7 +73,7 @@ def toggle_saved(turn: Turn, args: tuple[str, ...]) -> None:
         saved.append(offer_id)
         notice = turn.t.gettext("Saved. /saved shows your saved offers.")
     turn.say(
-        offer_views.offer_detail(
+        detail_views.offer_detail(
             turn.t, turn.world, offer, turn.session, _page(args[1]), replace=True, notice=notice
         )
     )
@@ -88,6 +96,10 @@ def search(turn: Turn, text: str) -> None:
     if not profile_ready(turn):
         return
     world, session, t = turn.world, turn.session, turn.t
+    card = world.cards.find(text)
+    if card is not None:
+        answer_card(turn, card)
+        return
     hits = world.search.concepts(text)[:2]
     district = turn.district
     if not hits:
@@ -115,6 +127,27 @@ def search(turn: Turn, text: str) -> None:
     turn.say(search_views.search_results(t, world, session, concepts, found, related))
 
 
+def answer_card(turn: Turn, card: Card) -> None:
+    """A question with a checked answer: the card, then what fits in its field."""
+    world, session, t = turn.world, turn.session, turn.t
+    turn.effect(Count("card", turn.district, card.id))
+    ranking = rank(world.catalogue, session.profile, world.today)
+    ranking = ranking.without(session.dismissed) if ranking else None
+    person = ranking.person if ranking else None
+    adult = person is not None and person.age_low is not None and person.age_low >= MBE_AGE
+    district = world.catalogue.districts.get(turn.district)
+    turn.say(
+        card_views.card_reply(
+            t, world, card, session.profile.status or "", district.state if district else "",
+            card_views.counselling_offer(ranking, adult),
+        )
+    )
+    if card.category and ranking is not None:
+        keys = [k for k in ranking.fit if ranking.offer(k).category == card.category]
+        matches = ranking.matches(keys[: card_views.OFFERS_SHOWN])
+        turn.say(card_views.category_offers(t, world, card.category, matches))
+
+
 def onboarding_done(turn: Turn, result: Result) -> None:
     # What fits now is known to the person; later changes announce only what is new.
     session, world = turn.session, turn.world
@@ -134,6 +167,12 @@ def announce_new(turn: Turn, before: Profile) -> None:
     ranking = rank(world.catalogue, session.profile, world.today)
     if ranking is None:
         return
+    moved_from = world.catalogue.district_of(before.place or "")
+    if moved_from is not None and moved_from.id != ranking.place.district:
+        # Another district: other offers, not "more" offers. What fits there is now known.
+        session.announced = sorted(set(session.announced) | ranking.fit_ids())
+        turn.say(search_views.offers_changed(turn.t, world, ranking))
+        return
     known = earlier | set(session.announced) | set(session.dismissed)
     offers = [o for o in map(ranking.offer, ranking.fit) if o.id not in known]
     if offers:
@@ -147,6 +186,7 @@ COMMANDS = (
 )
 ROUTES = (
     Route("of", "p", page, arity=1),
+    Route("of", "a", almost, arity=1),
     Route("of", "o", detail, arity=2),
     Route("of", "s", toggle_saved, arity=2),
     Route("of", "n", dismiss, arity=2),
