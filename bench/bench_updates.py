@@ -30,8 +30,9 @@ SCRIPT = [
     ("text", "19"),
     ("button", "fl:a:residence_status:duldung"),
     ("button", "fl:a:german_level:A2"),
-    ("text", "Helmstedt"),
-    ("button", "fl:a:place:helmstedt"),
+    ("text", "Helmstedt"),  # exact: taken without a tap
+    ("text", "07.2026"),  # when they came (an offer there waits for months with a Duldung)
+    ("button", "fl:a:reception:no"),
     ("button", "fl:t:interests:german_course"),
     ("button", "fl:d:interests"),
 ]
@@ -39,7 +40,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 # The message each tap is on: Lotse's question of that step (ids count the person's and the
 # bot's messages of one chat: /start is 1, the language picker 2, ...). The echo bot never
 # edits, so for it the ids only have to exist... or not: it sends a new message either way.
-TAPPED_MESSAGE = {1: 2, 2: 3, 4: 6, 5: 7, 7: 10, 8: 11, 9: 11}
+TAPPED_MESSAGE = {1: 2, 2: 3, 4: 6, 5: 7, 8: 12, 9: 13, 10: 13}
 
 
 def cpu_seconds(pid: int) -> float:
