@@ -99,3 +99,13 @@ def test_wrong_settings_stop_with_one_sentence_naming_the_variable(
 def test_run_without_token_says_what_to_do() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
         from_env({}).require_token()
+
+
+def test_a_value_ending_with_a_dot_ends_the_sentence_once() -> None:
+    from bot.core.text import html_format
+
+    assert html_format("Перевірено {date}.", date="1 грудня 2026 р.") == (
+        "Перевірено 1 грудня 2026 р."
+    )
+    assert html_format("Apply by {date}.", date="May 1, 2027") == "Apply by May 1, 2027."
+    assert html_format("{a} & {b}.", a="x.", b="y") == "x. &amp; y."

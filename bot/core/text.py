@@ -84,5 +84,11 @@ def bold(text_html: str) -> str:
 
 
 def html_format(template: str, **values: str) -> str:
-    """Fill a translated template; the template and every value are escaped for HTML."""
-    return esc(template).format(**{name: esc(str(value)) for name, value in values.items()})
+    """Fill a translated template; the template and every value are escaped for HTML. A value
+    that ends with a dot (Ukrainian and Russian dates: "1 грудня 2026 р.") takes the place of
+    the sentence's own full stop, so that no ".." appears."""
+    escaped = esc(template)
+    for name, value in values.items():
+        if str(value).endswith("."):
+            escaped = escaped.replace(f"{{{name}}}.", f"{{{name}}}")
+    return escaped.format(**{name: esc(str(value)) for name, value in values.items()})
