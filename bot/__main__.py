@@ -14,6 +14,7 @@ from bot.config import Config, ConfigError, from_env
 from bot.content.answers import load_answers
 from bot.content.catalogue import load_catalogue
 from bot.content.events import load_events
+from bot.content.files import FolderFiles
 from bot.content.flows import load_flow, load_flows
 from bot.content.translations import coverage, load_translations
 from bot.core.catalogue import CatalogueError
@@ -96,7 +97,7 @@ def check_data(data: Path, conversations: Path, locales: Path) -> int:
         f"{sum(p.kind != 'area' for p in catalogue.places.values())} places, "
         f"{len(catalogue.offers)} offers, {len(events)} events"
     )
-    translations = load_translations(data / "translations", [])
+    translations = load_translations(FolderFiles(data), "translations", [])
     print("translations (data/translations):")
     for line in coverage(translations, catalogue.offers, events):
         print(f"  {line}")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
-from pathlib import Path
+from pathlib import PurePosixPath
 
+from bot.content.files import Files
 from bot.content.rules import STATES
 from bot.core.cards import Card, CardText
 from bot.core.keys import INTERESTS, STATUS_UNKNOWN, STATUSES
@@ -16,12 +17,11 @@ STATUS_KEYS = (*STATUSES, STATUS_UNKNOWN)
 MAX_TEXT = 1200  # characters: a card must fit one message with its sources
 
 
-def _read(path: Path, problems: list[str]) -> dict:
+def _read(files: Files, path: str, problems: list[str]) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        problems.append(f"{path}: file: cannot be read ({exc})")
+        return tomllib.loads(files.read(path) or "")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        problems.append(f"{files.where(path)}: file: cannot be read ({exc})")
         return {}
 
 
@@ -73,25 +73,27 @@ def _card_text(raw: object, where: str, problems: list[str]) -> CardText | None:
     )
 
 
-def load_cards(folder: Path, problems: list[str]) -> dict[str, Card]:
+def load_cards(files: Files, folder: str, problems: list[str]) -> dict[str, Card]:
     """An absent folder means no cards."""
-    index = folder / "cards.toml"
-    if not folder.is_dir():
+    paths = files.paths(folder, ".toml")
+    index = f"{folder}/cards.toml"
+    if not paths:
         return {}
-    if not index.is_file():
-        problems.append(f"{index}: file: missing (it lists every card's legal basis)")
+    if index not in paths:
+        problems.append(f"{files.where(index)}: file: missing (it lists every card's legal basis)")
         return {}
     texts: dict[str, dict[str, CardText]] = {}
-    for path in sorted(folder.glob("*.toml")):
-        if path.name == "cards.toml":
+    for path in paths:
+        if path == index:
             continue
-        for card_id, raw in _read(path, problems).items():
-            text = _card_text(raw, f"{path}: {card_id}", problems)
+        language = PurePosixPath(path).stem
+        for card_id, raw in _read(files, path, problems).items():
+            text = _card_text(raw, f"{files.where(path)}: {card_id}", problems)
             if text is not None:
-                texts.setdefault(card_id, {})[path.stem] = text
+                texts.setdefault(card_id, {})[language] = text
     cards: dict[str, Card] = {}
-    for card_id, raw in _read(index, problems).items():
-        where = f"{index}: {card_id}"
+    for card_id, raw in _read(files, index, problems).items():
+        where = f"{files.where(index)}: {card_id}"
         if not isinstance(raw, dict):
             problems.append(f"{where}: must be a table")
             continue
@@ -116,5 +118,7 @@ def load_cards(folder: Path, problems: list[str]) -> dict[str, Card]:
             bool(raw.get("needs_verification", False)), str(category), texts.get(card_id, {}),
         )  # fmt: skip
     for card_id in texts.keys() - cards.keys():
-        problems.append(f"{index}: {card_id}: a language file has it, cards.toml does not")
+        problems.append(
+            f"{files.where(index)}: {card_id}: a language file has it, cards.toml does not"
+        )
     return cards

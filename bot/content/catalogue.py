@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content import rules as rule_files
 from bot.content.cards import load_cards
 from bot.content.facts import read_facts
+from bot.content.files import Files, as_files
 from bot.content.rows import CsvRow, csv_rows
 from bot.content.translations import Translations, event_ids, load_translations, unknown_ids
 from bot.core.catalogue import (
@@ -41,30 +42,33 @@ _POSTCODE = re.compile(r"^\d{5}$")
 PLACE_KINDS = frozenset({"stadt", "gemeinde", "ortsteil"})
 
 
-def load_catalogue(folder: Path) -> Catalogue:
+def load_catalogue(source: Path | Files) -> Catalogue:
+    """The catalogue from a folder or from texts in memory; CatalogueError lists every
+    problem of every file at once."""
+    files = as_files(source)
     problems: list[str] = []
-    districts = _load_districts(folder / "districts.csv", problems)
-    places = _load_places(folder / "places.csv", districts, problems)
+    districts = _load_districts(files, "districts.csv", problems)
+    places = _load_places(files, "places.csv", districts, problems)
     districts[NATIONWIDE] = nationwide_district()
     places.update(postcode_areas())
     offers: dict[str, Offer] = {}
-    offer_files = sorted((folder / "offers").glob("*.csv"))
+    offer_files = files.paths("offers", ".csv")
     if not offer_files:
-        problems.append(f"{folder / 'offers'}:0: file: no offer files (*.csv) found")
+        problems.append(f"{files.where('offers')}:0: file: no offer files (*.csv) found")
     rule_ids: dict[str, tuple[CsvRow, tuple[str, ...]]] = {}
     for path in offer_files:
-        _load_offers(path, districts, places, offers, rule_ids, problems)
+        _load_offers(files, path, districts, places, offers, rule_ids, problems)
     concepts: dict[str, Concept] = {}
-    if (folder / "search_terms.csv").exists():
-        concepts = _load_concepts(folder / "search_terms.csv", problems)
-    conditions = rule_files.load_conditions(folder / "conditions.csv", offers, problems)
-    dated = rule_files.load_dated_rules(folder / "rules.csv", problems)
-    school = rule_files.load_school_rules(folder / "school_obligation.csv", problems)
-    safe = rule_files.load_safe_countries(folder / "safe_countries.csv", problems)
+    if files.read("search_terms.csv") is not None:
+        concepts = _load_concepts(files, "search_terms.csv", problems)
+    conditions = rule_files.load_conditions(files, "conditions.csv", offers, problems)
+    dated = rule_files.load_dated_rules(files, "rules.csv", problems)
+    school = rule_files.load_school_rules(files, "school_obligation.csv", problems)
+    safe = rule_files.load_safe_countries(files, "safe_countries.csv", problems)
     offers = rule_files.attach(offers, conditions, dated, rule_ids)
-    cards = load_cards(folder / "cards", problems)
-    translations = load_translations(folder / "translations", problems)
-    problems += unknown_ids(translations, (*offers, *event_ids(folder)))
+    cards = load_cards(files, "cards", problems)
+    translations = load_translations(files, "translations", problems)
+    problems += unknown_ids(translations, (*offers, *event_ids(files)))
     offers = {key: _translated(offer, translations) for key, offer in offers.items()}
     event_titles = {
         language: {key: texts.title for key, texts in rows.items() if key not in offers}
@@ -92,10 +96,10 @@ def _translated(offer: Offer, translations: Translations) -> Offer:
     return replace(offer, titles=titles, summaries=summaries, providers=providers)
 
 
-def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
+def _load_concepts(files: Files, path: str, problems: list[str]) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
     for row in csv_rows(
-        path, ("concept", "category", "keywords_de", "terms", "label_en"), problems
+        files, path, ("concept", "category", "keywords_de", "terms", "label_en"), problems
     ):
         concept = Concept(
             id=row.key("concept"),
@@ -116,9 +120,9 @@ def _load_concepts(path: Path, problems: list[str]) -> dict[str, Concept]:
     return concepts
 
 
-def _load_districts(path: Path, problems: list[str]) -> dict[str, District]:
+def _load_districts(files: Files, path: str, problems: list[str]) -> dict[str, District]:
     districts: dict[str, District] = {}
-    for row in csv_rows(path, ("id", "name", "state", "timezone"), problems):
+    for row in csv_rows(files, path, ("id", "name", "state", "timezone"), problems):
         district = District(
             row.key("id"), row.text("name"), row.text("state"), row.text("timezone")
         )
@@ -134,11 +138,11 @@ def _load_districts(path: Path, problems: list[str]) -> dict[str, District]:
     return districts
 
 
-def _load_places(path: Path, districts: dict[str, District], problems: list[str]):
+def _load_places(files: Files, path: str, districts: dict[str, District], problems: list[str]):
     places: dict[str, Place] = {}
     part_refs: list[tuple[CsvRow, str]] = []
     columns = ("id", "name", "kind", "district", "part_of", "postcodes", "lat", "lon", "aliases")
-    for row in csv_rows(path, columns, problems):
+    for row in csv_rows(files, path, columns, problems):
         place_id = row.key("id")
         kind = row.choice("kind", PLACE_KINDS)
         district = row.choice("district", frozenset(districts))
@@ -171,18 +175,20 @@ OFFER_COLUMNS = (
 
 
 def _load_offers(
-    path: Path,
+    files: Files,
+    path: str,
     districts: dict[str, District],
     places: dict[str, Place],
     offers: dict[str, Offer],
     rule_ids: dict[str, tuple[CsvRow, tuple[str, ...]]],
     problems: list[str],
 ) -> None:
-    for row in csv_rows(path, OFFER_COLUMNS, problems):
+    stem = PurePosixPath(path).stem
+    for row in csv_rows(files, path, OFFER_COLUMNS, problems):
         offer_id = row.key("id", _OFFER_ID)
         district = row.choice("district", frozenset(districts))
-        if district and district != path.stem:
-            row.problem("district", f"{district!r} does not match the file name {path.stem!r}")
+        if district and district != stem:
+            row.problem("district", f"{district!r} does not match the file name {stem!r}")
         municipality = row.text("municipality", required=False)
         if municipality and municipality not in places:
             row.problem("municipality", f"unknown place {municipality!r}")

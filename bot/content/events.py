@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
+from bot.content.files import Files, as_files
 from bot.content.rows import CsvRow, csv_rows
 from bot.core.catalogue import Catalogue, CatalogueError
 from bot.core.events import DEFAULT_REMINDERS, Event
@@ -42,13 +43,14 @@ def local_to_utc(text: str, zone: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
-def load_events(folder: Path, catalogue: Catalogue) -> dict[str, Event]:
-    """All events under `folder/events/`; an absent folder means no events."""
+def load_events(source: Path | Files, catalogue: Catalogue) -> dict[str, Event]:
+    """All events under `events/`; an absent folder means no events."""
+    files = as_files(source)
     problems: list[str] = []
     events: dict[str, Event] = {}
-    for path in sorted((folder / "events").glob("*.csv")):
-        for row in csv_rows(path, EVENT_COLUMNS, problems):
-            event = _event(row, path, catalogue)
+    for path in files.paths("events", ".csv"):
+        for row in csv_rows(files, path, EVENT_COLUMNS, problems):
+            event = _event(row, PurePosixPath(path).stem, catalogue)
             if event is None:
                 continue
             if event.id in events:
@@ -59,12 +61,12 @@ def load_events(folder: Path, catalogue: Catalogue) -> dict[str, Event]:
     return events
 
 
-def _event(row: CsvRow, path: Path, catalogue: Catalogue) -> Event | None:
+def _event(row: CsvRow, stem: str, catalogue: Catalogue) -> Event | None:
     before = len(row.problems)
     event_id = row.key("id", _EVENT_ID)
     district_id = row.choice("district", frozenset(catalogue.districts))
-    if district_id and district_id != path.stem:
-        row.problem("district", f"{district_id!r} does not match the file name {path.stem!r}")
+    if district_id and district_id != stem:
+        row.problem("district", f"{district_id!r} does not match the file name {stem!r}")
     offer = row.text("offer", required=False)
     if offer and offer not in catalogue.offers:
         row.problem("offer", f"unknown offer {offer!r}")

@@ -11,8 +11,10 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+if TYPE_CHECKING:
+    from bot.content.files import Files
 
 T = TypeVar("T")
 KEY = re.compile(r"^[a-z0-9_]+$")
@@ -119,9 +121,18 @@ def read_rows(
         problems.append(f"{source}:{reader.line_num + skipped}: file: cannot be read ({exc})")
 
 
-def csv_rows(path: Path, required: tuple[str, ...], problems: list[str]) -> Iterator[CsvRow]:
+def csv_rows(
+    files: Files, path: str, required: tuple[str, ...], problems: list[str]
+) -> Iterator[CsvRow]:
+    """The rows of one catalogue file; a missing file is a problem (check `read` first where
+    the file is optional)."""
+    where = files.where(path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from read_rows(str(path), handle, required, problems)
+        text = files.read(path)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}:0: file: cannot be read ({exc})")
+        problems.append(f"{where}:0: file: cannot be read ({exc})")
+        return
+    if text is None:
+        problems.append(f"{where}:0: file: missing")
+        return
+    yield from read_rows(where, io.StringIO(text, newline=""), required, problems)

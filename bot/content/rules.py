@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
+from bot.content.files import Files
 from bot.content.rows import CsvRow, csv_rows
 from bot.core.catalogue import Condition, DatedRule, Offer, SafeCountry, SchoolRule
 from bot.core.keys import REFERRALS, STATUSES
@@ -34,15 +34,17 @@ def _months(row: CsvRow, name: str) -> int | None:
     return value
 
 
-def load_conditions(path: Path, offers: dict[str, Offer], problems: list[str]) -> dict:
+def load_conditions(
+    files: Files, path: str, offers: dict[str, Offer], problems: list[str]
+) -> dict:
     """{offer id: {status: Condition}}; an absent file means no conditions."""
     found: dict[str, dict[str, Condition]] = {}
-    if not path.exists():
+    if files.read(path) is None:
         return found
     columns = ("offer", "status", "min_months", "min_months_reception", "reception",
                "safe_country", "permission", "source")  # fmt: skip
     # Optional columns: legal_basis, referral.
-    for row in csv_rows(path, columns, problems):
+    for row in csv_rows(files, path, columns, problems):
         offer = row.text("offer")
         if offer and offer not in offers:
             row.problem("offer", f"unknown offer {offer!r}")
@@ -67,12 +69,12 @@ def load_conditions(path: Path, offers: dict[str, Offer], problems: list[str]) -
     return found
 
 
-def load_dated_rules(path: Path, problems: list[str]) -> dict[str, DatedRule]:
+def load_dated_rules(files: Files, path: str, problems: list[str]) -> dict[str, DatedRule]:
     rules: dict[str, DatedRule] = {}
-    if not path.exists():
+    if files.read(path) is None:
         return rules
     columns = ("id", "kind", "statuses", "from", "until", "routes", "legal_basis", "source")
-    for row in csv_rows(path, columns, problems):
+    for row in csv_rows(files, path, columns, problems):
         rule_id = row.text("id")
         statuses = row.items("statuses")
         for status in statuses:
@@ -103,11 +105,11 @@ def load_dated_rules(path: Path, problems: list[str]) -> dict[str, DatedRule]:
     return rules
 
 
-def load_school_rules(path: Path, problems: list[str]) -> dict[str, SchoolRule]:
+def load_school_rules(files: Files, path: str, problems: list[str]) -> dict[str, SchoolRule]:
     rules: dict[str, SchoolRule] = {}
-    if not path.exists():
+    if files.read(path) is None:
         return rules
-    for row in csv_rows(path, ("state", "ends", "reception_exempt", "source"), problems):
+    for row in csv_rows(files, path, ("state", "ends", "reception_exempt", "source"), problems):
         state = row.choice("state", STATES)
         if state in rules:
             row.problem("state", f"a second rule for {state}")
@@ -117,11 +119,13 @@ def load_school_rules(path: Path, problems: list[str]) -> dict[str, SchoolRule]:
     return rules
 
 
-def load_safe_countries(path: Path, problems: list[str]) -> tuple[SafeCountry, ...]:
-    if not path.exists():
+def load_safe_countries(
+    files: Files, path: str, problems: list[str]
+) -> tuple[SafeCountry, ...]:
+    if files.read(path) is None:
         return ()
     countries = []
-    for row in csv_rows(path, ("country", "since", "source"), problems):
+    for row in csv_rows(files, path, ("country", "since", "source"), problems):
         code = row.text("country")
         if code and not (len(code) == 2 and code.isalpha() and code.isupper()):
             row.problem("country", f"{code!r} is not a two-letter country code like GE")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 
+from bot.content.files import Files
 from bot.content.rows import csv_rows
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
@@ -25,20 +26,18 @@ class Texts:
 Translations = dict[str, dict[str, Texts]]  # language -> id -> texts
 
 
-def load_translations(folder: Path, problems: list[str]) -> Translations:
+def load_translations(files: Files, folder: str, problems: list[str]) -> Translations:
     found: Translations = {}
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.csv")):
-        language = path.stem
+    for path in files.paths(folder, ".csv"):
+        language = PurePosixPath(path).stem
         if not _LANGUAGE.match(language) or language == "de":
             problems.append(
-                f"{path}:0: file: the name must be a language code like ar.csv (not de: German "
-                "is in the offer and event files)"
+                f"{files.where(path)}:0: file: the name must be a language code like ar.csv (not "
+                "de: German is in the offer and event files)"
             )
             continue
         rows = found.setdefault(language, {})
-        for row in csv_rows(path, ("id", "title"), problems):
+        for row in csv_rows(files, path, ("id", "title"), problems):
             key = row.text("id")
             if key in rows:
                 row.problem("id", f"{key!r} is translated twice")
@@ -46,17 +45,17 @@ def load_translations(folder: Path, problems: list[str]) -> Translations:
                 row.text("title"),
                 row.text("summary", required=False),
                 row.text("provider", required=False),
-                f"{path}:{row.line}",
+                f"{files.where(path)}:{row.line}",
             )
     return found
 
 
-def event_ids(folder: Path) -> set[str]:
+def event_ids(files: Files) -> set[str]:
     """The ids in the event files (checked there), so that translations are checked with the
     catalogue, all problems at once."""
     ids: set[str] = set()
-    for path in sorted((folder / "events").glob("*.csv")):
-        ids.update(row.text("id", False) for row in csv_rows(path, ("id",), []))
+    for path in files.paths("events", ".csv"):
+        ids.update(row.text("id", False) for row in csv_rows(files, path, ("id",), []))
     return ids
 
 
