@@ -1,5 +1,6 @@
 """Command line: `lotse chat`, `lotse run`, `lotse check-data`, `lotse event-report`,
-`lotse flow-diagram`."""
+`lotse flow-diagram`, and for the coordinators' side `lotse import`, `export`, `grant`, `staff`,
+`revoke`, `template`, `upkeep`, `versions`, `rollback`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from bot.core.flow import FlowError
 from bot.service import ContentError
 
 log = logging.getLogger("lotse")
+DESK_COMMANDS = ("import", "export", "grant", "staff", "revoke", "template", "upkeep", "versions",
+                 "rollback")  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +40,68 @@ def _parser() -> argparse.ArgumentParser:
     )
     diagram = commands.add_parser("flow-diagram", help="write conversations/*.mmd diagrams")
     diagram.add_argument("--check", action="store_true", help="fail if a diagram is outdated")
+    _desk_commands(commands)
     return parser
+
+
+def _desk_commands(commands) -> None:  # type: ignore[no-untyped-def]
+    from bot.cli_desk import ROLES
+
+    imports = commands.add_parser("import", help="make a catalogue folder the live catalogue")
+    imports.add_argument("folder", type=Path, nargs="?", default=None,
+                         help="default: LOTSE_DATA or data/")  # fmt: skip
+    exports = commands.add_parser("export", help="write the live catalogue as CSV files")
+    exports.add_argument("--district", default=None, help="only this district's offers, events")
+    exports.add_argument("--to", type=Path, default=Path("export"), help="default export/")
+    grant = commands.add_parser("grant", help="a one-time invitation to a role (valid 7 days)")
+    grant.add_argument("role", choices=ROLES)
+    grant.add_argument("--district", default="", help="the district (not for admin)")
+    grant.add_argument("--provider", default="", help="for the role provider: whose rows")
+    grant.add_argument("--qr", type=Path, default=None, help="where to write the QR code PNG")
+    commands.add_parser("staff", help="list staff and their roles")
+    revoke = commands.add_parser("revoke", help="remove a staff grant (ids from lotse staff)")
+    revoke.add_argument("id", type=int)
+    template = commands.add_parser("template", help="the .xlsx template of a district")
+    template.add_argument("--district", required=True)
+    template.add_argument("--provider", default="", help="only this provider's rows")
+    template.add_argument("--to", type=Path, default=None, help="default lotse-<district>.xlsx")
+    commands.add_parser("upkeep", help="what needs checking in the catalogue, per district")
+    commands.add_parser("versions", help="the versions of the live catalogue")
+    rollback = commands.add_parser("rollback", help="back to an earlier version (as a new one)")
+    rollback.add_argument("--to", type=int, required=True, help="the version to return to")
+    rollback.add_argument("--yes", action="store_true", help="do not ask before applying")
+
+
+async def _desk(args: argparse.Namespace, config: Config) -> int:
+    from datetime import UTC, datetime
+
+    from bot import cli_desk
+
+    now = datetime.now(UTC)
+    if args.command == "import":
+        return await cli_desk.import_data(config, args.folder or config.data, now)
+    if args.command == "export":
+        return await cli_desk.export_data(config, args.to, args.district)
+    if args.command == "grant":
+        if args.role != "admin" and not args.district:
+            raise ConfigError("--district is needed for this role")
+        if args.role == "provider" and not args.provider:
+            raise ConfigError("--provider is needed for the role provider")
+        return await cli_desk.grant(config, args.role, args.district, args.provider, args.qr, now)
+    if args.command == "staff":
+        return await cli_desk.list_staff(config)
+    if args.command == "revoke":
+        return await cli_desk.revoke(config, args.id)
+    if args.command == "template":
+        target = args.to or Path(f"lotse-{args.district}.xlsx")
+        return await cli_desk.write_template(config, args.district, args.provider, target)
+    if args.command == "upkeep":
+        return await cli_desk.upkeep(config)
+    if args.command == "versions":
+        return await cli_desk.versions(config)
+    if args.command == "rollback":
+        return await cli_desk.rollback(config, args.to, args.yes, now)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_event_report(config))
         if args.command == "chat":
             return asyncio.run(_chat(config, args.user, args.lang))
+        if args.command in DESK_COMMANDS:
+            return asyncio.run(_desk(args, config))
         if args.command == "run":
             from bot.channels.telegram import run_polling
 
@@ -132,7 +198,7 @@ async def _chat(config: Config, user: str, language: str | None) -> int:
     from bot.channels.console import run_console
     from bot.service import LotseService
 
-    service = await LotseService.open(config)
+    service = await LotseService.open(config, import_data=True)
     try:
         files = config.database.resolve().parent / "lotse-calendar"
         await run_console(service, user, language, files=files)

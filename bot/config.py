@@ -17,6 +17,8 @@ ENVIRONMENT = {
     "LOTSE_DATA": "catalogue folder (default: the repository's data/)",
     "LOTSE_TIMEZONE": "time zone of the district (default: Europe/Berlin)",
     "LOTSE_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default: INFO)",
+    "LOTSE_ADMINS": "Telegram user ids of the admins, comma-separated (all districts)",
+    "LOTSE_BOT_USERNAME": "the bot's @username for invitation links when no token is set",
 }
 
 
@@ -34,6 +36,8 @@ class Config:
     log_level: str = "INFO"
     conversations: Path = ROOT / "conversations"
     locales: Path = ROOT / "locales"
+    admins: tuple[str, ...] = ()  # Telegram user ids
+    bot_username: str = ""
 
     def __repr__(self) -> str:
         token = "set (hidden)" if self.telegram_token else "not set"
@@ -74,6 +78,10 @@ def from_env(env: Mapping[str, str]) -> Config:
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("LOTSE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
     database = Path(env.get("LOTSE_DATABASE", "").strip() or "lotse.sqlite3")
+    admins = tuple(a.strip() for a in env.get("LOTSE_ADMINS", "").split(",") if a.strip())
+    if not all(a.isdigit() for a in admins):
+        raise ConfigError("LOTSE_ADMINS must be Telegram user ids (numbers), comma-separated.")
+    username = env.get("LOTSE_BOT_USERNAME", "").strip().lstrip("@")
     return Config(
         telegram_token=token,
         api_base_url=base_url,
@@ -81,4 +89,6 @@ def from_env(env: Mapping[str, str]) -> Config:
         data=data,
         timezone=timezone,
         log_level=log_level,
+        admins=admins,
+        bot_username=username,
     )

@@ -20,6 +20,8 @@ from bot.storage.outbox import Audience, OutboxQueue
 
 log = logging.getLogger(__name__)
 
+POLL_SECONDS = 10
+
 
 class Delivery:
     def __init__(self, service: LotseService, send: SendFunction, audience: Audience) -> None:
@@ -45,6 +47,11 @@ class Delivery:
         self.waker = OutboxWaker(self.scheduler, repo, sender, service.clock)
         await self.waker.start()
         service.on_outbox_change = self.waker.reschedule
+        # Catalogue versions and staff grants another process (the CLI, a second bot) made.
+        self.scheduler.add_job(
+            service.poll_changes, "interval", seconds=POLL_SECONDS, id="poll-changes",
+            max_instances=1, coalesce=True,
+        )  # fmt: skip
 
     async def stop(self) -> None:
         self.service.on_outbox_change = None

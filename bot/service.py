@@ -14,19 +14,25 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.apply import Context, apply_effects
+from bot.catalogue_store import changed_files, commit, import_folder, live
 from bot.config import Config
 from bot.content import Content
-from bot.core import engine, event_views
-from bot.core.access import NOBODY, Actor
+from bot.content.files import FolderFiles, all_texts
+from bot.core import desk_views, engine, event_views, search_views
+from bot.core.access import Actor
+from bot.core.catalogue import CatalogueError
 from bot.core.dialogue_io import Input, Reply
-from bot.core.effects import Erase
+from bot.core.effects import DESK, Erase
 from bot.core.profile import Session
 from bot.core.reminders import change_message, changed_events, messages
 from bot.core.world import World
+from bot.desk import Desk, live_files
 from bot.locks import KeyedLocks
+from bot.news import announce_new_offers
 from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
 from bot.storage.people import Snapshot, snapshot_of
@@ -51,6 +57,28 @@ class ContentError(ValueError):
     """New content that cannot replace the running one; the message says why."""
 
 
+async def _live_content(
+    storage: Storage, config: Config, now: datetime, import_data: bool
+) -> Content:
+    version, texts = await live(storage)
+    changes = changed_files(texts, all_texts(FolderFiles(config.data)))
+    if changes and (version == 0 or import_data):
+        # Checked where the files are, so that a problem names the file in data/.
+        content = Content.load(config.conversations, config.data, config.locales)
+        summary = "first start" if version == 0 else f"imported {config.data}"
+        version = await commit(storage, changes, "seed" if version == 0 else "cli", summary, now)
+        log.info("the catalogue folder is now catalogue version %d", version)
+        return replace(content, catalogue_version=version)
+    if changes:
+        log.warning(
+            "%s differs from the live catalogue (version %d); `lotse import` makes it live",
+            config.data, version,
+        )  # fmt: skip
+    return Content.load(
+        config.conversations, live_files(texts), config.locales, catalogue_version=version
+    )
+
+
 class LotseService:
     def __init__(
         self,
@@ -58,8 +86,11 @@ class LotseService:
         content: Content,
         timezone: str = "Europe/Berlin",
         clock: Clock = utc_now,
+        data: Path | None = None,
+        admins: tuple[str, ...] = (),
     ) -> None:
         self.storage = storage
+        self.data = data  # the seed of the live catalogue (imported into an empty database)
         self.content = content
         self.clock = clock
         self.zone = ZoneInfo(timezone)
@@ -73,17 +104,28 @@ class LotseService:
             OrderedDict() if getattr(storage, "single_writer", False) else None
         )
         self.locks = KeyedLocks()
+        self.desk = Desk(self, admins)
 
     @classmethod
-    async def open(cls, config: Config, clock: Clock = utc_now) -> LotseService:
-        content = Content.load(config.conversations, config.data, config.locales)
-        # The catalogue lives as long as the process: keep the garbage collector from
-        # walking its objects again and again (that made rankings stall now and then).
-        gc.collect()
-        gc.freeze()
+    async def open(
+        cls, config: Config, clock: Clock = utc_now, import_data: bool = False
+    ) -> LotseService:
+        """The service on the live catalogue in the database. An empty database gets the
+        catalogue folder as its first version; `import_data` also makes a changed folder a
+        new version (the terminal chat: a developer edits data/ and tries it)."""
         storage = await open_storage(config.database)
-        service = cls(storage, content, config.timezone, clock)
-        await service.check_storage(content)
+        try:
+            content = await _live_content(storage, config, clock(), import_data)
+            # The catalogue lives until the next version: keep the garbage collector from
+            # walking its objects again and again (that made rankings stall now and then).
+            gc.collect()
+            gc.freeze()
+            service = cls(storage, content, config.timezone, clock, config.data, config.admins)
+            await service.check_storage(content)
+            await service.desk.load_staff()
+        except BaseException:
+            await storage.close()
+            raise
         return service
 
     async def close(self) -> None:
@@ -118,10 +160,17 @@ class LotseService:
         their next input. Subscribers of events that moved are told now. Returns the new
         content version."""
         await self.check_storage(content)
+        await self.sync_events()  # the events as they were, so that changes can be seen
         self.content = replace(content, version=self.content.version + 1)
         log.info("content replaced; now version %d", self.content.version)
         await self.sync_events()
         return self.content.version
+
+    async def poll_changes(self) -> None:
+        """What another process changed: a new catalogue version, staff grants."""
+        await self.refresh_catalogue()
+        await self.desk.staff_changed()
+        await self.desk.weekly_upkeep()
 
     # -- one input -------------------------------------------------------------------------
 
@@ -133,7 +182,34 @@ class LotseService:
         return loaded[0] if loaded else self._pre_consent.get((channel, external_id))
 
     async def actor(self, channel: str, external_id: str) -> Actor:
-        return NOBODY  # staff grants come with the coordinators' side
+        return await self.desk.actor(channel, external_id)
+
+    async def live_catalogue(self) -> tuple[int, dict[str, str]]:
+        """The live catalogue's version and files; an empty database gets the seed first."""
+        version, texts = await live(self.storage)
+        if version == 0 and self.data is not None:
+            await import_folder(self.storage, self.data, "seed", "first start", self.clock())
+            version, texts = await live(self.storage)
+            if self.content.catalogue_version == 0:
+                # The running content was read from the same folder.
+                self.content = replace(self.content, catalogue_version=version)
+        return version, texts
+
+    async def refresh_catalogue(self) -> bool:
+        """Make the newest catalogue version live (after a Confirm, or when another process
+        made one). A version that does not load is logged and the running one stays."""
+        latest = await self.storage.run(lambda unit: unit.catalogue.latest(), write=False)
+        if latest == 0 or latest == self.content.catalogue_version:
+            return False
+        version, texts = await live(self.storage)
+        try:
+            content = self.content.with_catalogue(live_files(texts), version)
+        except CatalogueError as exc:
+            log.error("catalogue version %d does not load: %s", version, "; ".join(exc.problems))
+            return False
+        await self.replace_content(content)
+        await announce_new_offers(self)
+        return True
 
     async def handle(
         self,
@@ -155,6 +231,7 @@ class LotseService:
             else:
                 session = self._pre_consent.get(key) or Session()
             actor = await self.actor(channel, external_id)
+            event = await self.desk.prepare(actor, key, session, event)
             started = time.perf_counter()
             outcome = engine.handle(session, event, world, language_hint, actor)
             log.debug(
@@ -162,7 +239,14 @@ class LotseService:
                 event.kind, len(outcome.replies), len(outcome.effects),
                 1000 * (time.perf_counter() - started),
             )  # fmt: skip
+            desk = [e for e in outcome.effects if isinstance(e, DESK)]
+            if desk:
+                outcome.effects = [e for e in outcome.effects if not isinstance(e, DESK)]
             await self._carry_out(channel, external_id, session, snapshot, outcome, world)
+            if desk:
+                language = session.language or world.closest_language(language_hint)
+                t = world.translator(language or "de")
+                outcome.replies.extend(await self.desk.carry_out(actor, key, desk, t))
             if deliver is not None:
                 await deliver(outcome.replies)
         return outcome.replies
@@ -211,6 +295,7 @@ class LotseService:
                 user_id = snapshot.user_id if snapshot else None
                 if erase:
                     await unit.people.erase(channel, external_id)
+                    await unit.staff.remove_person(channel, external_id)
                     user_id = None
                 elif stored:
                     user_id = await unit.people.save(
@@ -231,6 +316,7 @@ class LotseService:
             self._remember(key, None)
         if erase:
             self._pre_consent.pop(key, None)
+            await self.desk.staff_changed()
             log.info("erased a person's data on request")
         elif session.consented:
             self._pre_consent.pop(key, None)
@@ -280,12 +366,21 @@ class LotseService:
 
     def render(self, row: OutboxRow) -> Reply | None:
         """The text of an outbox message, in the person's language now; None when there is
-        nothing to say any more (the event left the catalogue)."""
+        nothing to say any more (the event or the offers left the catalogue)."""
         world = self.world
+        t = world.translator(world.closest_language(row.language) or "en")
+        if row.kind == "new_offers":
+            offers = [world.catalogue.offers[o] for o in row.payload.get("offers", [])
+                      if o in world.catalogue.offers]  # fmt: skip
+            return search_views.new_offers_news(t, world, offers) if offers else None
+        if row.kind == "upkeep":
+            districts = [d for d in row.payload.get("districts", [])
+                         if d in world.catalogue.districts]  # fmt: skip
+            return desk_views.upkeep_report(t, world, districts, world.today,
+                                            desk_views.languages_of(world))  # fmt: skip
         event = world.events.get(str(row.payload.get("event", "")))
         if event is None:
             return None
-        t = world.translator(world.closest_language(row.language) or "en")
         if row.kind == "reminder":
             return event_views.reminder(t, event)
         if row.kind == "change":

@@ -45,7 +45,9 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def service(content: Content, db_path: Path) -> AsyncIterator[LotseService]:
-    lotse = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: NOW)
+    lotse = LotseService(
+        await SqliteStorage.open(db_path), content, clock=lambda: NOW, data=FIXTURE_DATA
+    )
     yield lotse
     await lotse.close()
 
@@ -53,7 +55,10 @@ async def service(content: Content, db_path: Path) -> AsyncIterator[LotseService
 @pytest.fixture
 async def bundled_service(bundled: Content, db_path: Path) -> AsyncIterator[LotseService]:
     """The service on the bundled catalogue, on the counsellor's day."""
-    lotse = LotseService(await SqliteStorage.open(db_path), bundled, clock=lambda: COUNSELLOR_NOW)
+    lotse = LotseService(
+        await SqliteStorage.open(db_path), bundled, clock=lambda: COUNSELLOR_NOW,
+        data=ROOT / "data",
+    )  # fmt: skip
     yield lotse
     await lotse.close()
 

@@ -39,6 +39,7 @@ def world_with_staff_entries(world: World) -> World:
         base.idle_text,
         base.unknown_command,
         base.unknown_button,
+        base.idle_file,
     )
     return dataclasses.replace(world, tables=tables)
 
@@ -109,8 +110,11 @@ def test_every_shipped_entry_names_who_may_use_it(world: World) -> None:
         assert command.roles, command.name
     for route in tables.routes.values():
         assert route.roles, route.key
-    # The young person's side today: everything is open to everyone (a person).
-    assert {r for c in tables.commands.values() for r in c.roles} == {PERSON}
+    # A command is either for everyone (a person) or for staff only, never both.
+    for command in tables.commands.values():
+        assert command.roles == {PERSON} or PERSON not in command.roles, command.name
+    people = {c.name for c in tables.commands.values() if c.roles == {PERSON}}
+    assert {"start", "offers", "events", "profile", "privacy", "help"} <= people
 
 
 def test_wrong_arity_and_unknown_routes_are_refused(world: World) -> None:

@@ -12,6 +12,7 @@ import logging
 
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
@@ -73,7 +74,13 @@ def build_application(
     async def post_init(application: Application) -> None:
         if SERVICE not in application.bot_data:
             application.bot_data[SERVICE] = await LotseService.open(config)
+        service = application.bot_data[SERVICE]
+        service.desk.username = application.bot.username or config.bot_username
         await set_commands(application)
+        await set_staff_commands(application)
+        service.desk.on_staff_change = lambda channel, external_id: set_chat_commands(
+            application, channel, external_id
+        )
         delivery = Delivery(application.bot_data[SERVICE], outbox_sender(application), (CHANNEL,))
         await delivery.start()
         application.bot_data[DELIVERY] = delivery
@@ -137,6 +144,35 @@ async def set_commands(application: Application) -> None:
             await application.bot.set_my_commands(commands, language_code=code)
         if code == "en":
             await application.bot.set_my_commands(commands)
+
+
+async def set_staff_commands(application: Application) -> None:
+    """Each staff member's chat gets the menu of what they may use."""
+    service: LotseService = application.bot_data[SERVICE]
+    for channel, external_id in await service.desk.staff_keys():
+        await set_chat_commands(application, channel, external_id)
+
+
+async def set_chat_commands(application: Application, channel: str, external_id: str) -> None:
+    """One chat's menu after its roles changed: a staff member's commands, in their language,
+    or back to everyone's menu."""
+    if channel != CHANNEL or not external_id.isdigit():
+        return
+    service: LotseService = application.bot_data[SERVICE]
+    actor = await service.actor(channel, external_id)
+    scope = BotCommandScopeChat(int(external_id))
+    try:
+        if not actor.is_staff:
+            await application.bot.delete_my_commands(scope=scope)
+            return
+        session = await service.session(channel, external_id)
+        t = service.translator_for(session.language if session else None)
+        menu = service.world.tables.menu(actor)
+        await application.bot.set_my_commands(
+            [BotCommand(c.name, c.describe(t)) for c in menu], scope=scope
+        )
+    except TelegramError as exc:
+        log.info("could not set a staff member's command menu: %s", exc)
 
 
 async def _answer(update: Update, context: LotseContext, event: Input) -> None:

@@ -71,6 +71,15 @@ async def answer_query(query: CallbackQuery, notice: str = "") -> None:
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
     """One reply as a new message; with an attachment, as a document with `html` as caption."""
+    if reply.attachment is not None and reply.attachment.mime_type.startswith("image/"):
+        await bot.send_photo(
+            chat_id,
+            reply.attachment.content,
+            caption=reply.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply),
+        )
+        return
     if reply.attachment is not None:
         await bot.send_document(
             chat_id,

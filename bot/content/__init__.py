@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.content.answers import load_answers
 from bot.content.catalogue import load_catalogue
 from bot.content.events import load_events
+from bot.content.files import Files
 from bot.content.flows import load_flows, profile_fields
 from bot.core import sides
 from bot.core.answers import Answers
@@ -35,7 +36,8 @@ class Content:
     search: SearchIndex
     cards: CardIndex
     answers: Answers
-    version: int = 0
+    version: int = 0  # counts the swaps in this process
+    catalogue_version: int = 0  # the catalogue's version in the database (0: from files)
 
     @classmethod
     def build(
@@ -46,6 +48,7 @@ class Content:
         catalogues: Catalogues,
         version: int = 0,
         answers: Answers | None = None,
+        catalogue_version: int = 0,
     ) -> Content:
         """The bundle with its indexes; every part was checked when it was loaded."""
         return cls(
@@ -59,11 +62,23 @@ class Content:
             cards=CardIndex(catalogue.cards),
             answers=answers or Answers(),
             version=version,
+            catalogue_version=catalogue_version,
         )
 
+    def with_catalogue(self, data: Files, catalogue_version: int) -> Content:
+        """The same conversations and translations with another catalogue (checked)."""
+        catalogue = load_catalogue(data)
+        return Content.build(
+            self.flows, catalogue, load_events(data, catalogue), self.catalogues,
+            version=self.version, answers=self.answers, catalogue_version=catalogue_version,
+        )  # fmt: skip
+
     @classmethod
-    def load(cls, conversations: Path, data: Path, locales: Path) -> Content:
-        """From the folders; CatalogueError or FlowError lists every problem found."""
+    def load(
+        cls, conversations: Path, data: Path | Files, locales: Path, catalogue_version: int = 0
+    ) -> Content:
+        """From the folders (the catalogue also from texts in memory: the database's);
+        CatalogueError or FlowError lists every problem found."""
         catalogue = load_catalogue(data)
         problems: list[str] = []
         answers = load_answers(locales, problems)
@@ -71,7 +86,7 @@ class Content:
             raise CatalogueError(problems)
         return cls.build(
             load_flows(conversations), catalogue, load_events(data, catalogue),
-            Catalogues(locales), answers=answers,
+            Catalogues(locales), answers=answers, catalogue_version=catalogue_version,
         )  # fmt: skip
 
     @property

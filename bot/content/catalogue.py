@@ -36,6 +36,7 @@ OFFER_TYPES = (
     "german_online", "internship", "job", "leisure", "mentoring", "university_prep", "other",
 )  # fmt: skip
 SCHOOL_OBLIGATION = ("any", "required", "excluded")
+AVAILABILITY = ("open", "waiting_list", "stopped")
 
 _OFFER_ID = re.compile(r"^[A-Z0-9-]+$")
 _POSTCODE = re.compile(r"^\d{5}$")
@@ -76,9 +77,7 @@ def load_catalogue(source: Path | Files) -> Catalogue:
     }
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(
-        districts, places, offers, concepts, dated, school, safe, event_titles, cards
-    )
+    return Catalogue(districts, places, offers, concepts, dated, school, safe, event_titles, cards)
 
 
 def _translated(offer: Offer, translations: Translations) -> Offer:
@@ -260,6 +259,7 @@ def _load_offers(
             school_obligation=row.choice("school_obligation", SCHOOL_OBLIGATION, required=False)
             or "any",
             referral=row.choice("referral", REFERRALS, required=False),
+            availability=row.choice("availability", AVAILABILITY, required=False) or "open",
         )
         rule_ids[offer_id] = (row, row.items("rules", required=False))
         if offer_id in offers:

@@ -52,9 +52,12 @@ class FolderFiles:
 
 
 class MemoryFiles:
-    def __init__(self, texts: Mapping[str, str], label: str = "") -> None:
+    def __init__(
+        self, texts: Mapping[str, str], label: str = "", names: Mapping[str, str] | None = None
+    ) -> None:
         self.texts = dict(texts)
         self.label = label
+        self.names = dict(names or {})  # path -> how a problem names it (an upload's sheet)
 
     def paths(self, folder: str, suffix: str) -> list[str]:
         prefix = f"{folder}/" if folder else ""
@@ -67,7 +70,7 @@ class MemoryFiles:
         return self.texts.get(path)
 
     def where(self, path: str) -> str:
-        return f"{self.label}{path}"
+        return self.names.get(path) or f"{self.label}{path}"
 
 
 def as_files(source: Path | Files) -> Files:

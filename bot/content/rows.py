@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from bot.content.files import Files
 
 T = TypeVar("T")
+# A column an upload's rows carry while they are checked: their row number in the sheet.
+ROW_COLUMN = "__row"
 KEY = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -113,6 +115,8 @@ def read_rows(
             return
         for row in reader:
             line = reader.line_num + skipped
+            if row.get(ROW_COLUMN):  # an upload's own row number (sheet rows, merged files)
+                line = int(row.pop(ROW_COLUMN))
             if None in row:
                 problems.append(f"{source}:{line}: row: more fields than the header")
                 continue

@@ -17,6 +17,9 @@ ADMIN = "admin"
 ROLES = frozenset({PERSON, VOLUNTEER, PROVIDER, COORDINATOR, ADMIN})
 EVERYONE = frozenset({PERSON})
 STAFF = frozenset({COORDINATOR, ADMIN})
+STAFF_ROLES = frozenset({VOLUNTEER, PROVIDER, COORDINATOR, ADMIN})
+# Who keeps the catalogue: a provider only their own rows.
+CATALOGUE_KEEPERS = frozenset({PROVIDER, COORDINATOR, ADMIN})
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,14 @@ class Actor:
 
     def may(self, roles: frozenset[str], district: str | None = None) -> bool:
         return any(self.has(role, district) for role in roles)
+
+    def provider_in(self, district: str) -> str:
+        """The provider whose rows the actor keeps in `district`; "" when they may keep every
+        row there (a coordinator or admin)."""
+        if self.is_admin or self.has(COORDINATOR, district):
+            return ""
+        names = [g.provider for g in self.grants if g.role == PROVIDER and g.district == district]
+        return names[0] if names else ""
 
     def districts(self, roles: frozenset[str]) -> frozenset[str] | None:
         """The districts in which the actor holds one of `roles`; None means all (admin)."""

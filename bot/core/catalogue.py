@@ -173,6 +173,7 @@ class Offer:
     referral: str = ""  # who must refer or admit: "agentur_fuer_arbeit", "jobcenter", ...
     conditions: dict[str, Condition] = field(default_factory=dict)  # by status
     facts: OfferFacts = NO_FACTS  # schedule, cost, requirements, next step (structured)
+    availability: str = "open"  # "open", "waiting_list", "stopped" (no new places now)
 
     def title_in(self, language: str) -> str:
         """The translated title ("fa_AF" falls back to "fa"), or "" if there is none."""
@@ -257,9 +258,7 @@ class Catalogue:
         """The offers someone in `district` could reach: there, or online from elsewhere.
         The nationwide ones are for people outside the served districts."""
         local = self.offers_by_district.get(district, ())
-        online = (
-            o for o in self.online_offers if o.district not in (district, NATIONWIDE)
-        )
+        online = (o for o in self.online_offers if o.district not in (district, NATIONWIDE))
         return [*local, *online]
 
     @cached_property

@@ -8,7 +8,7 @@ from bot.core import callback, fact_views
 from bot.core.catalogue import Offer
 from bot.core.dialogue_io import Button, Reply
 from bot.core.matching import assessment_of, rank
-from bot.core.offer_views import OSM, german_courses, offer_title
+from bot.core.offer_views import OSM, availability_line, german_courses, offer_title
 from bot.core.profile import Session
 from bot.core.rule_views import conditions, gap_line
 from bot.core.text import Translator, bold, esc, html_format, ltr
@@ -32,6 +32,9 @@ def offer_detail(
             category=category_label(t, world.profile_flow, offer.category),
         )
     )  # fmt: skip
+    availability = availability_line(t, offer)
+    if availability:
+        lines.append(availability)
     facts = _facts(t, world, offer)
     lines.append("\n".join(f"{bold(esc(name))}: {value}" for name, value in facts))
     lines.extend(_steps(t, offer))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.core.desk import NOTHING, Prepared
 from bot.core.effects import Effect
 
 InputKind = Literal["command", "text", "button", "location", "file", "unsupported"]
@@ -30,6 +31,8 @@ class Input:
     latitude: float | None = None
     longitude: float | None = None
     upload: Upload | None = None
+    # What the service looked up for this input (an invitation, a checked upload, ...).
+    prepared: Prepared = NOTHING
 
 
 @dataclass(frozen=True)

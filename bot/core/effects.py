@@ -90,6 +90,60 @@ class KeepUpload:
     content: bytes
 
 
+# -- the coordinators' side: carried out by the service after the input's transaction, each
+# may answer with replies of its own (a link, a file, "applied as version 12").
+
+
+@dataclass(frozen=True)
+class CreateInvitation:
+    """A one-time code for a role in a district (a provider's name for the provider role)."""
+
+    role: str
+    district: str
+    provider: str = ""
+
+
+@dataclass(frozen=True)
+class AcceptInvitation:
+    code: str
+
+
+@dataclass(frozen=True)
+class SendTemplate:
+    """The spreadsheet of a district's offers and events (a provider's rows only)."""
+
+    district: str
+    provider: str = ""
+
+
+@dataclass(frozen=True)
+class StageEdit:
+    """A small change of one row (move or cancel an event, pause an offer, rules checked
+    today): checked and shown as a preview like an upload."""
+
+    kind: str  # "event_move", "event_cancel", "offer_availability", "offer_checked"
+    item: str  # the event or offer id
+    value: str = ""  # the new start ("2026-12-10T18:00"), the availability
+
+
+@dataclass(frozen=True)
+class StageRollback:
+    version: int
+
+
+@dataclass(frozen=True)
+class ApplyChange:
+    staged_id: int
+
+
+@dataclass(frozen=True)
+class DiscardChange:
+    staged_id: int
+
+
+DESK = (CreateInvitation, AcceptInvitation, SendTemplate, StageEdit, StageRollback,
+        ApplyChange, DiscardChange)  # fmt: skip
+
 Effect = (
     Erase
     | Count
@@ -100,4 +154,11 @@ Effect = (
     | RecordAnswer
     | KeepComment
     | KeepUpload
+    | CreateInvitation
+    | AcceptInvitation
+    | SendTemplate
+    | StageEdit
+    | StageRollback
+    | ApplyChange
+    | DiscardChange
 )

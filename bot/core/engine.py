@@ -27,7 +27,9 @@ def handle(
     actor: Actor = NOBODY,
 ) -> Outcome:
     """Answer one input. `session` is changed in place; save it if the outcome asks for it."""
-    turn = Turn(session, world, actor, world.closest_language(language_hint))
+    turn = Turn(
+        session, world, actor, world.closest_language(language_hint), prepared=event.prepared
+    )
     if repair(turn):
         return turn.outcome
     tables = world.tables
@@ -59,7 +61,9 @@ def handle(
             interpreter.reask_or_menu(turn)
     elif event.kind == "file" and event.upload is not None:
         step = turn.step
-        if step is None or not interpreter.kind_of(step).upload(turn, step, event.upload):
+        if step is None:
+            tables.idle_file(turn)
+        elif not interpreter.kind_of(step).upload(turn, step, event.upload):
             turn.note(turn.t.gettext("Thank you. I only need a file when I ask for one."))
             interpreter.reask_or_menu(turn)
     else:

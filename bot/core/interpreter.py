@@ -43,6 +43,16 @@ def context(turn: Turn, step: Step) -> str:
     return flow.context(step) if flow else step.id
 
 
+def start_for(turn: Turn, result: str) -> Frame | None:
+    """Open the flow whose answers go to the result handler `result` (the side names its
+    handler, never the flow: conversations/*.toml choose their ids); its frame, or None."""
+    flow = next((f for f in turn.world.flows.values() if f.on_done == result), None)
+    if flow is None:
+        return None
+    start(turn, flow.id)
+    return turn.session.stack[-1] if turn.session.stack else None
+
+
 def start(
     turn: Turn,
     flow_id: str,

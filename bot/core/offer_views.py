@@ -61,6 +61,9 @@ def why_line(t: Translator, world: World, match: Match) -> str:
         )
     sentences.extend(reasons(t, world, match.assessment))
     sentences.extend(conditions(t, world, match.assessment))
+    availability = availability_line(t, offer)
+    if availability:
+        sentences.append(availability)
     if offer.online:
         sentences.append(esc(t.gettext("Online: you can join from home.")))
     elif match.nearby:
@@ -91,6 +94,15 @@ def profile_notes(t: Translator, person: Person, profile: Profile) -> list[str]:
     if person.outside_focus:
         notes.append(esc(age_note(t)))
     return notes
+
+
+def availability_line(t: Translator, offer: Offer) -> str:
+    """A paused offer says so (HTML); "" when it is open."""
+    if offer.availability == "waiting_list":
+        return "⏳ " + esc(t.gettext("Waiting list: you can sign up and wait for a place."))
+    if offer.availability == "stopped":
+        return "⏸ " + esc(t.gettext("No new places right now. Ask the provider when there are."))
+    return ""
 
 
 def outside_note(t: Translator) -> str:

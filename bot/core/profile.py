@@ -132,6 +132,8 @@ class Session:
     saved: list[str] = field(default_factory=list)  # offer ids, in the order saved
     dismissed: list[str] = field(default_factory=list)  # "not for me": never shown again
     announced: list[str] = field(default_factory=list)  # newly fitting offers already told
+    # "Tell me about new offers": announce catalogue changes that newly fit (off by default).
+    new_offers: bool = False
     # Events with a reminder; read from the subscriptions table, changed through effects.
     subscribed: list[str] = field(default_factory=list)
     # The buttons of the last message that had some, as (label, data): a label typed instead

@@ -56,9 +56,26 @@ def profile_view(
         for step in flow.steps.values()
         if step.field and step.edit and step.id in shown
     ]
+    rows.append((new_offers_button(t, session.new_offers),))
     if complete:
         rows.append((show_offers_button(t),))
     return Reply("\n\n".join(parts), tuple(rows))
+
+
+def new_offers_button(t: Translator, on: bool) -> Button:
+    label = (
+        t.gettext("🔔 Tell me about new offers: on") if on
+        else t.gettext("🔕 Tell me about new offers: off")
+    )  # fmt: skip
+    return Button(label, callback.encode("pf", "n", "off" if on else "on"))
+
+
+def new_offers_switched(t: Translator, on: bool) -> str:
+    if on:
+        return t.gettext(
+            "Okay. When a new offer fits you, I tell you (at most one message a day)."
+        )
+    return t.gettext("Okay. I do not tell you about new offers any more.")
 
 
 def privacy_view(t: Translator, world: World, session: Session, shown: Set[str]) -> Reply:

@@ -70,6 +70,13 @@ def newly_fitting(t: Translator, world: World, offers: list[Offer]) -> Reply:
     return Reply(f"{bold(html_format(header, count=number(t, len(offers))))}\n{text}", tuple(rows))
 
 
+def new_offers_news(t: Translator, world: World, offers: list[Offer]) -> Reply:
+    """ "Tell me about new offers": the catalogue has offers that fit the person now."""
+    reply = newly_fitting(t, world, offers)
+    note = esc(t.gettext("You asked for this in /profile. You can turn it off there."))
+    return Reply(f"{reply.html}\n\n{note}", reply.buttons)
+
+
 def search_results(
     t: Translator,
     world: World,

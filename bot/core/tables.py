@@ -57,6 +57,8 @@ class Tables:
     idle_text: Callable[[Turn, str], None]
     unknown_command: Callable[[Turn], None]
     unknown_button: Callable[[Turn], None]
+    # A file sent when no question asks for one (a coordinator's spreadsheet).
+    idle_file: Callable[[Turn], None]
 
     def menu(self, actor: Actor) -> list[Command]:
         """The commands this person may use, in menu order."""
@@ -100,6 +102,7 @@ def build_tables(
     idle_text: Callable[[Turn, str], None],
     unknown_command: Callable[[Turn], None],
     unknown_button: Callable[[Turn], None],
+    idle_file: Callable[[Turn], None],
 ) -> Tables:
     by_name: dict[str, Command] = {}
     for command in commands:
@@ -111,4 +114,4 @@ def build_tables(
         if route.key in by_key:
             raise ValueError(f"two callback routes {route.key}")
         by_key[route.key] = route
-    return Tables(by_name, by_key, idle_text, unknown_command, unknown_button)
+    return Tables(by_name, by_key, idle_text, unknown_command, unknown_button, idle_file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.access import NOBODY, Actor
+from bot.core.desk import NOTHING, Prepared
 from bot.core.dialogue_io import Outcome, Reply
 from bot.core.effects import Effect
 from bot.core.flow import Flow, Step
@@ -20,6 +21,8 @@ class Turn:
     actor: Actor = NOBODY
     hint: str | None = None  # the channel's language guess (Telegram's language_code)
     outcome: Outcome = field(default_factory=Outcome)
+    # What the service looked up for this input (an invitation, a checked upload, ...).
+    prepared: Prepared = NOTHING
     # Set when this turn started or re-asked a question, so that a finished sub-flow does not
     # ask its parent's question a second time.
     asked: bool = False

@@ -61,12 +61,15 @@ def category_label(t: Translator, flow: Flow, category: str) -> str:
     return option_label(t, flow, "interests", category)
 
 
-def page_buttons(t: Translator, namespace: str, action: str, page: int, pages: int) -> Rows:
-    """‹ Previous and More › for a list of `pages` pages (callback `<ns>:<action>:<page>`)."""
+def page_buttons(
+    t: Translator, namespace: str, action: str, page: int, pages: int, args: tuple[str, ...] = ()
+) -> Rows:
+    """‹ Previous and More › for a list of `pages` pages (`<ns>:<action>[:args]:<page>`)."""
     nav = []
     if page > 1:
-        previous = callback.encode(namespace, action, str(page - 1))
+        previous = callback.encode(namespace, action, *args, str(page - 1))
         nav.append(Button(t.gettext("‹ Previous"), previous))
     if page < pages:
-        nav.append(Button(t.gettext("More ›"), callback.encode(namespace, action, str(page + 1))))
+        following = callback.encode(namespace, action, *args, str(page + 1))
+        nav.append(Button(t.gettext("More ›"), following))
     return [tuple(nav)] if nav else []

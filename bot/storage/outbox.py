@@ -68,6 +68,31 @@ class OutboxRepository:
             [(user_id, m.key, topic, m.kind, json.dumps(m.payload), m.due, now) for m in messages],
         )
 
+    async def news_row(self, user_id: int, key: str) -> tuple[str, list[str]] | None:
+        """The status and offers of one "new offers" message (None: not planned)."""
+        row = await self.tx.fetchone(
+            "SELECT status, payload FROM outbox WHERE user_id = ? AND key = ?", (user_id, key)
+        )
+        if row is None:
+            return None
+        return row["status"], list(json.loads(row["payload"]).get("offers", []))
+
+    async def plan_news(
+        self, user_id: int, key: str, offers: list[str], due: datetime, now: datetime
+    ) -> None:
+        """Plan a "new offers" message, or give a pending one these offers."""
+        payload = json.dumps({"offers": offers})
+        await self.tx.execute(
+            """
+            INSERT INTO outbox (user_id, key, topic, kind, payload, due_at, updated_at)
+            VALUES (?, ?, 'news', 'new_offers', ?, ?, ?)
+            ON CONFLICT (user_id, key) DO UPDATE SET
+                payload = excluded.payload, updated_at = excluded.updated_at
+            WHERE outbox.status = 'pending'
+            """,
+            (user_id, key, payload, due, now),
+        )
+
     async def cancel(self, user_id: int, topic: str, now: datetime) -> None:
         """Pending messages of one topic are cancelled (kept, for the record)."""
         await self.tx.execute(

@@ -37,6 +37,7 @@ class Snapshot:
     user_id: int
     language: str | None
     blocked: bool
+    new_offers: bool
     profile: dict[str, Any]
     state: str
     marks: tuple[tuple[str, ...], ...]
@@ -46,6 +47,7 @@ class Snapshot:
         return (
             self.language != session.language
             or self.blocked
+            or self.new_offers != session.new_offers
             or self.profile != session.profile.values
             or self.state != _state(session)
             or self.marks != _marks(session)
@@ -58,6 +60,7 @@ def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapsh
         user_id,
         session.language,
         blocked,
+        session.new_offers,
         dict(session.profile.values),
         _state(session),
         _marks(session),
@@ -102,7 +105,7 @@ class PeopleRepository:
         selected = "".join(f", p.{name} AS p_{name}" for name in columns)
         row = await self.tx.fetchone(
             f"""
-            SELECT u.id, u.language, u.blocked_at, c.stack {selected}
+            SELECT u.id, u.language, u.blocked_at, u.new_offers, c.stack {selected}
             FROM users u
             LEFT JOIN profiles p ON p.user_id = u.id
             LEFT JOIN conversation_state c ON c.user_id = u.id
@@ -141,6 +144,7 @@ class PeopleRepository:
             dismissed=marks["dismissed"],
             announced=marks["announced"],
             subscribed=marks["subscribed"],
+            new_offers=bool(row["new_offers"]),
         )
         return session, snapshot_of(session, user_id, row["blocked_at"] is not None)
 
@@ -161,12 +165,15 @@ class PeopleRepository:
             user_id = await self._insert_user(channel, external_id, session.language, now)
         else:
             user_id = before.user_id
-            if before.language != session.language or before.blocked:
-                # Writing again means the bot is no longer blocked.
-                await self.tx.execute(
-                    "UPDATE users SET language = ?, blocked_at = NULL WHERE id = ?",
-                    (session.language, user_id),
-                )
+        if (
+            before is None or before.language != session.language or before.blocked
+            or before.new_offers != session.new_offers
+        ):  # fmt: skip
+            # Writing again means the bot is no longer blocked.
+            await self.tx.execute(
+                "UPDATE users SET language = ?, blocked_at = NULL, new_offers = ? WHERE id = ?",
+                (session.language, int(session.new_offers), user_id),
+            )
         columns = _columns(fields)
         if before is None or before.profile != session.profile.values:
             values = []
@@ -230,6 +237,22 @@ class PeopleRepository:
             "DELETE FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
         )
         return changed > 0
+
+    async def with_new_offers(self) -> list[tuple[str, str]]:
+        """Who asked to be told about new offers (and has not blocked the bot)."""
+        rows = await self.tx.fetchall(
+            "SELECT channel, external_id FROM users WHERE new_offers = 1 AND blocked_at IS NULL "
+            "ORDER BY id"
+        )
+        return [(row["channel"], row["external_id"]) for row in rows]
+
+    async def saved_counts(self) -> dict[str, int]:
+        """How many people saved each offer."""
+        rows = await self.tx.fetchall(
+            "SELECT offer_id, COUNT(*) AS n FROM offer_marks WHERE mark = 'saved' "
+            "GROUP BY offer_id"
+        )
+        return {row["offer_id"]: int(row["n"]) for row in rows}
 
     async def missing_profile_columns(self, fields: Mapping[str, str]) -> list[str]:
         """Profile fields the flows declare that the `profiles` table lacks (a missing

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from bot.storage.catalogue import CatalogueRepository
 from bot.storage.chats import ChatRepository
 from bot.storage.counters import CounterRepository
 from bot.storage.events import EventRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.sql import Tx
+from bot.storage.staff import StaffRepository
 from bot.storage.uploads import UploadRepository
 
 
@@ -40,3 +42,11 @@ class Unit:
     @cached_property
     def uploads(self) -> UploadRepository:
         return UploadRepository(self.tx)
+
+    @cached_property
+    def staff(self) -> StaffRepository:
+        return StaffRepository(self.tx)
+
+    @cached_property
+    def catalogue(self) -> CatalogueRepository:
+        return CatalogueRepository(self.tx)

@@ -21,9 +21,13 @@ from tests.support.fake_bot_api import FakeBotAPI
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW
+    api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW,
+    data: Path | None = None, admins: tuple[str, ...] = (),
 ) -> AsyncIterator[Application]:
-    service = LotseService(await SqliteStorage.open(db_path), content, clock=clock)
+    """`data`: the folder `content`'s catalogue came from (the seed of the live catalogue)."""
+    service = LotseService(
+        await SqliteStorage.open(db_path), content, clock=clock, data=data, admins=admins
+    )
     config = Config(telegram_token=api.token, api_base_url=api.base_url, database=db_path)
     application = build_application(config, service)
     try:

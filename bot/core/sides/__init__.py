@@ -12,12 +12,12 @@ from bot.core import interpreter, kinds
 from bot.core.access import ROLES
 from bot.core.flow import Flow, Vocabulary
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, LEVEL_UNKNOWN, STATUS_UNKNOWN, STATUSES
-from bot.core.sides import common, events, feedback, offers, onboarding, privacy
+from bot.core.sides import common, desk, events, feedback, offers, onboarding, privacy, staff
 from bot.core.tables import Command, Route, Tables, build_tables
 from bot.core.turn import Turn
 from bot.core.validators import VALIDATORS
 
-_SIDES = (onboarding, offers, events, privacy, feedback)
+_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk)
 
 RESULTS = {name: run for side in _SIDES for name, run in getattr(side, "RESULTS", {}).items()}
 HOOKS = {name: run for side in _SIDES for name, run in getattr(side, "HOOKS", {}).items()}
@@ -73,5 +73,6 @@ def build(flows: Iterable[Flow]) -> Tables:
     commands += [flow_command(flow) for flow in flows if flow.command]
     routes = [r for side in _SIDES for r in getattr(side, "ROUTES", ())] + list(FLOW_ROUTES)
     return build_tables(
-        commands, routes, offers.search, common.unknown_command, common.unknown_button
-    )
+        commands, routes, offers.search, common.unknown_command, common.unknown_button,
+        desk.upload,
+    )  # fmt: skip

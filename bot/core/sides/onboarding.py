@@ -6,7 +6,8 @@ from __future__ import annotations
 from bot.core import interpreter, kinds
 from bot.core.interpreter import Result
 from bot.core.person import person_of
-from bot.core.profile_views import profile_view
+from bot.core.profile_views import new_offers_switched, profile_view
+from bot.core.sides import staff
 from bot.core.sides.common import consented, show_menu
 from bot.core.tables import Command, Route
 from bot.core.text import N_, esc
@@ -14,7 +15,15 @@ from bot.core.turn import Turn
 
 
 def start(turn: Turn, argument: str) -> None:
-    """From the beginning; an invite link or QR code can carry the language: /start lang_ar."""
+    """From the beginning; an invite link or QR code can carry the language: /start lang_ar.
+    A staff invitation (/start inv_...) is offered instead; staff get their home screen."""
+    if argument.startswith(staff.INVITE_PREFIX):
+        staff.show_invitation(turn, argument)
+        return
+    if turn.actor.is_staff and not argument:
+        turn.session.stack = []
+        staff.home(turn)
+        return
     interpreter.start(turn, turn.world.profile_flow.id, fresh=True)
     code = argument.removeprefix("lang_") if argument.startswith("lang_") else ""
     step = turn.step
@@ -47,9 +56,16 @@ def profile(turn: Turn, argument: str = "") -> None:
 
 def show_profile(turn: Turn, intro: str = "") -> None:
     shown = interpreter.shown_steps(turn)
-    turn.say(
-        profile_view(turn.t, turn.world, turn.session, shown, turn.profile_complete(), intro)
-    )
+    turn.say(profile_view(turn.t, turn.world, turn.session, shown, turn.profile_complete(), intro))
+
+
+def switch_new_offers(turn: Turn, args: tuple[str, ...]) -> None:
+    """ "Tell me about new offers" on or off (the button says which it makes it)."""
+    if not consented(turn):
+        return
+    turn.session.new_offers = args[0] == "on"
+    turn.note(new_offers_switched(turn.t, turn.session.new_offers))
+    show_profile(turn)
 
 
 def edit(turn: Turn, args: tuple[str, ...]) -> None:
@@ -134,6 +150,7 @@ COMMANDS = (
 ROUTES = (
     Route("pf", "v", lambda turn, args: profile(turn)),
     Route("pf", "e", edit, arity=1),
+    Route("pf", "n", switch_new_offers, arity=1),
 )
 RESULTS = {"profile_edited": edited, "language_changed": language_changed}
 HOOKS = {"focus_age_note": focus_age_note}

@@ -6,12 +6,16 @@ from bot.core import interpreter
 from bot.core.effects import Erase
 from bot.core.profile import forget
 from bot.core.profile_views import erase_question, privacy_view
+from bot.core.staff_views import staff_privacy
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
 
 
 def privacy(turn: Turn, argument: str) -> None:
+    if turn.actor.grants and turn.session.consented:
+        turn.say(staff_privacy(turn.t, turn.world, turn.actor))
+        return
     turn.say(privacy_view(turn.t, turn.world, turn.session, interpreter.shown_steps(turn)))
 
 
