@@ -11,6 +11,7 @@ from bot.core.changes import ItemChange, StagedChange
 from bot.core.desk import VersionEntry
 from bot.core.dialogue_io import Button, Reply
 from bot.core.events import Event
+from bot.core.problem_texts import problem_text
 from bot.core.text import Translator, bold, esc, html_format, ltr
 from bot.core.views import number, page_buttons, short
 from bot.core.world import World
@@ -102,7 +103,7 @@ def problems_reply(t: Translator, staged: StagedChange) -> Reply:
         count,
     )
     lines = [bold(html_format(header, source=staged.source, count=number(t, count)))]
-    lines.extend(f"• {esc(p)}" for p in staged.problems[:PROBLEMS_SHOWN])
+    lines.extend(f"• {esc(problem_text(t, p))}" for p in staged.problems[:PROBLEMS_SHOWN])
     if count > PROBLEMS_SHOWN:
         lines.append(esc(t.gettext("… and {count} more").format(count=count - PROBLEMS_SHOWN)))
     lines.append(esc(t.gettext("Please correct the file and send it again.")))
