@@ -24,7 +24,7 @@ from bot.service import ContentError
 
 log = logging.getLogger("lotse")
 DESK_COMMANDS = ("import", "export", "grant", "staff", "revoke", "template", "upkeep", "versions",
-                 "rollback")  # fmt: skip
+                 "rollback", "report")  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     diagram = commands.add_parser("flow-diagram", help="write conversations/*.mmd diagrams")
     diagram.add_argument("--check", action="store_true", help="fail if a diagram is outdated")
+    demo = commands.add_parser(
+        "demo-population", help="fill a separate demo database with synthetic people"
+    )
+    demo.add_argument("--district", required=True, help="the district, e.g. helmstedt")
+    demo.add_argument("--people", type=int, required=True, help="how many people")
+    demo.add_argument("--database", type=Path, default=None, help="default lotse-demo.sqlite3")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed, the same people")
     _desk_commands(commands)
     return parser
 
@@ -70,6 +77,12 @@ def _desk_commands(commands) -> None:  # type: ignore[no-untyped-def]
     rollback = commands.add_parser("rollback", help="back to an earlier version (as a new one)")
     rollback.add_argument("--to", type=int, required=True, help="the version to return to")
     rollback.add_argument("--yes", action="store_true", help="do not ask before applying")
+    report = commands.add_parser("report", help="the needs report of a district (files)")
+    report.add_argument("--district", required=True)
+    report.add_argument("--period", default="y", help="YYYY-MM; default: the last 12 months")
+    report.add_argument("--format", default="csv,png,pdf", help="csv, png, pdf (comma-separated)")
+    report.add_argument("--out", type=Path, default=Path("."), help="folder (default: here)")
+    report.add_argument("--lang", default="en", help="language of the summary (default en)")
 
 
 async def _desk(args: argparse.Namespace, config: Config) -> int:
@@ -101,6 +114,12 @@ async def _desk(args: argparse.Namespace, config: Config) -> int:
         return await cli_desk.versions(config)
     if args.command == "rollback":
         return await cli_desk.rollback(config, args.to, args.yes, now)
+    if args.command == "report":
+        formats = {f.strip() for f in args.format.split(",") if f.strip()}
+        if not formats <= {"csv", "png", "pdf"}:
+            raise ConfigError("--format takes csv, png and pdf")
+        return await cli_desk.report(config, args.district, args.period, formats, args.out,
+                                     args.lang)  # fmt: skip
     return 1
 
 
@@ -121,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
             return flow_diagram(config.conversations, args.check)
         if args.command == "event-report":
             return asyncio.run(_event_report(config))
+        if args.command == "demo-population":
+            from bot.demo_population import command
+
+            return asyncio.run(
+                command(config, args.district, args.people, args.database, args.seed)
+            )
         if args.command == "chat":
             return asyncio.run(_chat(config, args.user, args.lang))
         if args.command in DESK_COMMANDS:

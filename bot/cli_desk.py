@@ -200,3 +200,31 @@ async def rollback(config: Config, to: int, yes: bool, now: datetime) -> int:
         )
     _say(f"the live catalogue is now version {version}; a running bot uses it within seconds")
     return 0
+
+
+async def report(
+    config: Config, district: str, period_code: str, formats: set[str], out: Path, language: str
+) -> int:
+    """The needs report's files (csv, png, pdf) into `out`, and its summary on the screen."""
+    from bot import reports
+    from bot.core.report_views import period_of, summary
+
+    async with opened(config) as service:
+        if district not in {d.id for d in service.content.catalogue.served_districts}:
+            raise ConfigError(f"no district {district!r}")
+        period = period_of(period_code, service.world.today)
+        if period is None:
+            raise ConfigError("--period must be YYYY-MM (without it: the last 12 months)")
+        built = await reports.build(service, district, period)
+        made = reports.files(service, built, "all")
+        text = summary(service.translator_for(language), service.world, built, "all")
+    out.mkdir(parents=True, exist_ok=True)
+    _say(html_to_text(text))
+    for reply in made:
+        attachment = reply.attachment
+        assert attachment is not None
+        if attachment.filename.rsplit(".", 1)[-1] in formats:
+            target = out / attachment.filename
+            target.write_bytes(attachment.content)
+            _say(f"wrote {target}")
+    return 0

@@ -31,7 +31,7 @@ from bot.content.changes import (
 from bot.content.files import MemoryFiles
 from bot.content.spreadsheets import read_upload
 from bot.content.template import template
-from bot.core import callback, desk_views, staff_views
+from bot.core import callback, desk_views, report_views, staff_views
 from bot.core import effects as fx
 from bot.core.access import ADMIN, CATALOGUE_KEEPERS, COORDINATOR, Actor, Grant
 from bot.core.changes import StagedChange
@@ -40,6 +40,7 @@ from bot.core.dialogue_io import Attachment, Input, Reply
 from bot.core.profile import Session
 from bot.core.sides.staff import INVITE_PREFIX, INVITERS
 from bot.core.text import Translator
+from bot.reports import keep_snapshots, plan_digests, report_replies
 from bot.storage.unit import Unit
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ class Desk:
         self._grants: dict[Key, tuple[Grant, ...]] | None = None
         self._labels: dict[Key, str] = {}
         self._upkeep_week: tuple[int, int] | None = None
+        self._snapshot_month: str | None = None
         # The channel sets the chat's command menu when a person's roles change.
         self.on_staff_change: StaffHook | None = None
 
@@ -185,9 +187,20 @@ class Desk:
             return planned
 
         planned = await service.storage.run(plan)
+        planned += await plan_digests(service, now, f"{year}-W{week:02d}")
         if planned and service.on_outbox_change is not None:
             await service.on_outbox_change()
         return planned
+
+    async def monthly_snapshots(self) -> int:
+        """On the first days of a month: last month's figures kept, once per process start
+        and month (the table keeps the first one)."""
+        now = self.service.clock()
+        month = f"{now.astimezone(self.service.zone):%Y-%m}"
+        if self._snapshot_month == month:
+            return 0
+        self._snapshot_month = month
+        return await keep_snapshots(self.service, now)
 
     # -- what the core needs looked up ----------------------------------------------------
 
@@ -357,6 +370,15 @@ class Desk:
                 replies.append(await self._apply(key, effect.staged_id, t))
             elif isinstance(effect, fx.DiscardChange):
                 replies.append(await self._discard(key, effect.staged_id, t))
+            elif isinstance(effect, fx.SetDigest):
+                await self.service.storage.run(
+                    lambda unit, on=effect.on: unit.staff.set_digest(*key, on)
+                )
+                replies.append(report_views.digest_switched(t, effect.on))
+            elif isinstance(effect, fx.MakeReport):
+                replies.extend(await report_replies(
+                    self.service, effect.district, effect.period, effect.part, t.language
+                ))  # fmt: skip
         return replies
 
     async def _invite(self, key: Key, effect: fx.CreateInvitation, t: Translator) -> Reply:

@@ -33,6 +33,7 @@ from bot.core.world import World
 from bot.desk import Desk, live_files
 from bot.locks import KeyedLocks
 from bot.news import announce_new_offers
+from bot.reports import digest_reply
 from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
 from bot.storage.people import Snapshot, snapshot_of
@@ -171,6 +172,7 @@ class LotseService:
         await self.refresh_catalogue()
         await self.desk.staff_changed()
         await self.desk.weekly_upkeep()
+        await self.desk.monthly_snapshots()
 
     # -- one input -------------------------------------------------------------------------
 
@@ -373,6 +375,8 @@ class LotseService:
             offers = [world.catalogue.offers[o] for o in row.payload.get("offers", [])
                       if o in world.catalogue.offers]  # fmt: skip
             return search_views.new_offers_news(t, world, offers) if offers else None
+        if row.kind == "digest":
+            return digest_reply(self, row.language, row.payload)
         if row.kind == "upkeep":
             districts = [d for d in row.payload.get("districts", [])
                          if d in world.catalogue.districts]  # fmt: skip

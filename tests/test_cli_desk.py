@@ -92,3 +92,21 @@ def test_template_and_upkeep(env: Path, capsys) -> None:  # type: ignore[no-unty
     assert main(["upkeep"]) == 0
     out = capsys.readouterr().out
     assert "Landkreis Helmstedt" in out and "Example contacts" in out
+
+
+def test_report_on_the_demo_population_writes_the_files(env: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    demo = env / "demo.sqlite3"
+    assert main(["demo-population", "--district", "helmstedt", "--people", "300",
+                 "--database", str(demo)]) == 0  # fmt: skip
+    capsys.readouterr()
+    monkeypatch.setenv("LOTSE_DATABASE", str(demo))
+    assert main(["report", "--district", "helmstedt", "--period", "2026-11", "--format",
+                 "csv,pdf", "--out", "out"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Synthetic demo data" in out and "Landkreis Helmstedt" in out
+    written = sorted(p.name for p in (env / "out").iterdir())
+    name = "bedarfsbericht-helmstedt-2026-11"
+    assert written == [f"{name}.csv", f"{name}.pdf"]
+    assert (env / "out" / written[1]).read_bytes().startswith(b"%PDF")
+    assert main(["report", "--district", "atlantis"]) == 2
+    assert main(["report", "--district", "helmstedt", "--format", "docx"]) == 2

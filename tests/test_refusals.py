@@ -37,6 +37,10 @@ ARGS = {
     "st:d": ("coordinator", "helmstedt"),
     "st:p": ("helmstedt", "1"),
     "st:v": ("helmstedt", "0"),
+    "rp:d": ("helmstedt",),
+    "rp:p": ("helmstedt", "m0"),
+    "rp:r": ("helmstedt", "m0", "all"),
+    "rp:w": ("on",),
 }
 # Open to everyone on purpose: accepting or declining an invitation (the code is the key).
 OPEN = {"st:a", "st:x"}
@@ -45,10 +49,10 @@ OPEN = {"st:a", "st:x"}
 ALLOWED = {
     "young person": set(),
     "volunteer": {"st:y"},
-    "Krefeld coordinator": {"st:y", "st:i", "ct:y", "ct:n"},
+    "Krefeld coordinator": {"st:y", "st:i", "ct:y", "ct:n", "rp:w"},
 }
 WATCHED = ("staff", "invitations", "catalogue_versions", "catalogue_files", "staged_changes",
-           "outbox", "subscriptions")  # fmt: skip
+           "outbox", "subscriptions", "report_snapshots")  # fmt: skip
 
 
 @pytest.fixture
@@ -79,7 +83,7 @@ async def test_every_privileged_command_and_button_is_refused_to_everyone_else(
     lotse: LotseService,
 ) -> None:
     commands, routes = privileged(lotse)
-    assert {"template", "edit", "upkeep", "versions", "staff"} <= set(commands)
+    assert {"template", "edit", "upkeep", "versions", "staff", "report"} <= set(commands)
     assert set(routes) == set(ARGS), "add the new privileged route to ARGS"
 
     # A Helmstedt coordinator's change waits for Confirm: others must not confirm or drop it.

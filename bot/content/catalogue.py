@@ -43,6 +43,23 @@ _POSTCODE = re.compile(r"^\d{5}$")
 PLACE_KINDS = frozenset({"stadt", "gemeinde", "ortsteil"})
 
 
+def _unknown_next_steps(
+    offers: dict[str, Offer], rows: dict[str, tuple[CsvRow, tuple[str, ...]]]
+) -> list[str]:
+    """`leads_to` names offers of the same district (a path inside it)."""
+    problems: list[str] = []
+    for offer in offers.values():
+        for target in offer.leads_to:
+            found = offers.get(target)
+            if found is None or found.district != offer.district or target == offer.id:
+                row = rows[offer.id][0]
+                problems.append(
+                    f"{row.source}:{row.line}: leads_to: {target!r} is not another offer of "
+                    f"{offer.district}"
+                )
+    return problems
+
+
 def load_catalogue(source: Path | Files) -> Catalogue:
     """The catalogue from a folder or from texts in memory; CatalogueError lists every
     problem of every file at once."""
@@ -67,6 +84,7 @@ def load_catalogue(source: Path | Files) -> Catalogue:
     school = rule_files.load_school_rules(files, "school_obligation.csv", problems)
     safe = rule_files.load_safe_countries(files, "safe_countries.csv", problems)
     offers = rule_files.attach(offers, conditions, dated, rule_ids)
+    problems += _unknown_next_steps(offers, rule_ids)
     cards = load_cards(files, "cards", problems)
     translations = load_translations(files, "translations", problems)
     problems += unknown_ids(translations, (*offers, *event_ids(files)))
@@ -260,6 +278,7 @@ def _load_offers(
             or "any",
             referral=row.choice("referral", REFERRALS, required=False),
             availability=row.choice("availability", AVAILABILITY, required=False) or "open",
+            leads_to=row.items("leads_to", required=False),
         )
         rule_ids[offer_id] = (row, row.items("rules", required=False))
         if offer_id in offers:

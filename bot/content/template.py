@@ -45,6 +45,7 @@ OFFER_NOTES = {
     "rules": N_("Dated rules that apply, e.g. IK-STOP-2026 (;-separated)."),
     "referral": N_("Who refers or admits first (see the list)."),
     "availability": N_("open, waiting_list, or stopped (no new places now)."),
+    "leads_to": N_("Offers of the district this one leads to, by id (;-separated)."),
     "format": N_("How it runs, e.g. full_time, evening, dual (;-separated)."),
     "days": N_("Days, e.g. mon-fri or mon;wed."),
     "time_from": N_("From, e.g. 08:30."),

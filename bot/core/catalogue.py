@@ -174,6 +174,7 @@ class Offer:
     conditions: dict[str, Condition] = field(default_factory=dict)  # by status
     facts: OfferFacts = NO_FACTS  # schedule, cost, requirements, next step (structured)
     availability: str = "open"  # "open", "waiting_list", "stopped" (no new places now)
+    leads_to: tuple[str, ...] = ()  # offers of the district this one is a step towards
 
     def title_in(self, language: str) -> str:
         """The translated title ("fa_AF" falls back to "fa"), or "" if there is none."""

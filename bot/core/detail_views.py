@@ -39,6 +39,9 @@ def offer_detail(
     lines.append("\n".join(f"{bold(esc(name))}: {value}" for name, value in facts))
     lines.extend(_steps(t, offer))
     lines.extend(_for_you(t, world, offer, session))
+    path = next_steps(t, world, offer)
+    if path:
+        lines.append(path)
     if offer.contact_is_example:
         lines.append(esc(t.gettext("This contact is an example. The real contact follows soon.")))
     if offer.needs_verification:
@@ -71,6 +74,31 @@ def offer_detail(
         (Button(t.gettext("‹ Back to the list"), callback.encode("of", "p", str(page))),),
     )
     return Reply("\n\n".join(lines), buttons, replace=replace, notice=notice)
+
+
+PATH_DEPTH = 3
+
+
+def next_steps(t: Translator, world: World, offer: Offer) -> str:
+    """Where this offer can lead (its `leads_to`, two more steps deep): the district's path
+    that the needs report draws, in words."""
+    offers = world.catalogue.offers
+    lines: list[str] = []
+
+    def walk(current: Offer, depth: int, seen: frozenset[str]) -> None:
+        for target in current.leads_to:
+            step = offers.get(target)
+            if step is None or target in seen:
+                continue
+            indent = "   " * (depth - 1)
+            lines.append(f"{indent}→ {offer_title(t, world.profile_flow, step)}")
+            if depth < PATH_DEPTH:
+                walk(step, depth + 1, seen | {target})
+
+    walk(offer, 1, frozenset({offer.id}))
+    if not lines:
+        return ""
+    return bold(esc(t.gettext("Where this can lead"))) + "\n" + "\n".join(lines)
 
 
 def _facts(t: Translator, world: World, offer: Offer) -> list[tuple[str, str]]:

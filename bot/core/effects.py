@@ -141,8 +141,24 @@ class DiscardChange:
     staged_id: int
 
 
+@dataclass(frozen=True)
+class MakeReport:
+    """The needs report of a district: the summary and the files of one part."""
+
+    district: str
+    period: str  # "m0", "m1", "y"
+    part: str  # "all", "gaps", "blockers", "searches", "use", "paths"
+
+
+@dataclass(frozen=True)
+class SetDigest:
+    """The weekly needs-report digest for this staff member, on or off."""
+
+    on: bool
+
+
 DESK = (CreateInvitation, AcceptInvitation, SendTemplate, StageEdit, StageRollback,
-        ApplyChange, DiscardChange)  # fmt: skip
+        ApplyChange, DiscardChange, MakeReport, SetDigest)  # fmt: skip
 
 Effect = (
     Erase
@@ -161,4 +177,6 @@ Effect = (
     | StageRollback
     | ApplyChange
     | DiscardChange
+    | MakeReport
+    | SetDigest
 )

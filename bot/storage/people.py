@@ -38,6 +38,7 @@ class Snapshot:
     language: str | None
     blocked: bool
     new_offers: bool
+    opened_offer: bool
     profile: dict[str, Any]
     state: str
     marks: tuple[tuple[str, ...], ...]
@@ -48,6 +49,7 @@ class Snapshot:
             self.language != session.language
             or self.blocked
             or self.new_offers != session.new_offers
+            or self.opened_offer != session.opened_offer
             or self.profile != session.profile.values
             or self.state != _state(session)
             or self.marks != _marks(session)
@@ -61,6 +63,7 @@ def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapsh
         session.language,
         blocked,
         session.new_offers,
+        session.opened_offer,
         dict(session.profile.values),
         _state(session),
         _marks(session),
@@ -105,7 +108,8 @@ class PeopleRepository:
         selected = "".join(f", p.{name} AS p_{name}" for name in columns)
         row = await self.tx.fetchone(
             f"""
-            SELECT u.id, u.language, u.blocked_at, u.new_offers, c.stack {selected}
+            SELECT u.id, u.language, u.blocked_at, u.new_offers, u.opened_offer, c.stack
+                   {selected}
             FROM users u
             LEFT JOIN profiles p ON p.user_id = u.id
             LEFT JOIN conversation_state c ON c.user_id = u.id
@@ -145,6 +149,7 @@ class PeopleRepository:
             announced=marks["announced"],
             subscribed=marks["subscribed"],
             new_offers=bool(row["new_offers"]),
+            opened_offer=bool(row["opened_offer"]),
         )
         return session, snapshot_of(session, user_id, row["blocked_at"] is not None)
 
@@ -168,11 +173,13 @@ class PeopleRepository:
         if (
             before is None or before.language != session.language or before.blocked
             or before.new_offers != session.new_offers
+            or before.opened_offer != session.opened_offer
         ):  # fmt: skip
             # Writing again means the bot is no longer blocked.
             await self.tx.execute(
-                "UPDATE users SET language = ?, blocked_at = NULL, new_offers = ? WHERE id = ?",
-                (session.language, int(session.new_offers), user_id),
+                "UPDATE users SET language = ?, blocked_at = NULL, new_offers = ?, "
+                "opened_offer = ? WHERE id = ?",
+                (session.language, int(session.new_offers), int(session.opened_offer), user_id),
             )
         columns = _columns(fields)
         if before is None or before.profile != session.profile.values:

@@ -117,3 +117,17 @@ class StaffRepository:
             (now, staff_id, invitation_id),
         )
         return changed == 1
+
+    async def set_digest(self, channel: str, external_id: str, on: bool) -> None:
+        """The weekly needs-report digest on or off (for every grant of the person)."""
+        await self.tx.execute(
+            "UPDATE staff SET digest = ? WHERE channel = ? AND external_id = ?",
+            (int(on), channel, external_id),
+        )
+
+    async def with_digest(self) -> list[tuple[str, str, str]]:
+        """(channel, external id, district) of every grant whose holder wants the digest."""
+        rows = await self.tx.fetchall(
+            "SELECT channel, external_id, district FROM staff WHERE digest = 1 ORDER BY id"
+        )
+        return [(r["channel"], r["external_id"], r["district"]) for r in rows]

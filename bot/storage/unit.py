@@ -10,6 +10,7 @@ from bot.storage.counters import CounterRepository
 from bot.storage.events import EventRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
+from bot.storage.reports import ReportRepository
 from bot.storage.sql import Tx
 from bot.storage.staff import StaffRepository
 from bot.storage.uploads import UploadRepository
@@ -50,3 +51,7 @@ class Unit:
     @cached_property
     def catalogue(self) -> CatalogueRepository:
         return CatalogueRepository(self.tx)
+
+    @cached_property
+    def reports(self) -> ReportRepository:
+        return ReportRepository(self.tx)

@@ -12,12 +12,22 @@ from bot.core import interpreter, kinds
 from bot.core.access import ROLES
 from bot.core.flow import Flow, Vocabulary
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, LEVEL_UNKNOWN, STATUS_UNKNOWN, STATUSES
-from bot.core.sides import common, desk, events, feedback, offers, onboarding, privacy, staff
+from bot.core.sides import (
+    common,
+    desk,
+    events,
+    feedback,
+    offers,
+    onboarding,
+    privacy,
+    reports,
+    staff,
+)  # fmt: skip
 from bot.core.tables import Command, Route, Tables, build_tables
 from bot.core.turn import Turn
 from bot.core.validators import VALIDATORS
 
-_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk)
+_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk, reports)
 
 RESULTS = {name: run for side in _SIDES for name, run in getattr(side, "RESULTS", {}).items()}
 HOOKS = {name: run for side in _SIDES for name, run in getattr(side, "HOOKS", {}).items()}

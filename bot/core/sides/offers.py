@@ -55,6 +55,8 @@ def detail(turn: Turn, args: tuple[str, ...]) -> None:
         turn.note(turn.t.gettext("This offer is no longer available."))
         show_list(turn)
         return
+    turn.session.opened_offer = True
+    turn.effect(Count("offer_opened", offer.district, offer.id))
     turn.say(detail_views.offer_detail(turn.t, turn.world, offer, turn.session, _page(args[1])))
 
 
@@ -102,8 +104,9 @@ def search(turn: Turn, text: str) -> None:
         return
     hits = world.search.concepts(text)[:2]
     district = turn.district
+    language = session.language or "unknown"
     if not hits:
-        turn.effect(Count("search_miss", district))
+        turn.effect(Count("search_miss", district, f"unknown|{language}"))
         turn.say(search_views.nothing_understood(t, text))
         return
     wanted: set[str] = set()
@@ -117,7 +120,8 @@ def search(turn: Turn, text: str) -> None:
     found = [m for m in assessed if m.offer.id in wanted]
     related: list = []
     if not any(m.assessment.verdict == "fit" for m in found):
-        turn.effect(Count("search_miss", district))
+        # By what they looked for, so that the needs report can say which needs go unmet.
+        turn.effect(Count("search_miss", district, f"{hits[0].concept.id}|{language}"))
         # Nothing named fits: offer what fits in the same field (other Ausbildung, ...).
         categories = {hit.concept.category for hit in hits}
         related = [

@@ -4,6 +4,7 @@ edits, /help."""
 from __future__ import annotations
 
 from bot.core import interpreter, kinds
+from bot.core.effects import Count
 from bot.core.interpreter import Result
 from bot.core.person import person_of
 from bot.core.profile_views import new_offers_switched, profile_view
@@ -24,6 +25,8 @@ def start(turn: Turn, argument: str) -> None:
         turn.session.stack = []
         staff.home(turn)
         return
+    if not turn.session.consented and not turn.session.stack:
+        turn.effect(Count("started"))  # the first step of the path the needs report follows
     interpreter.start(turn, turn.world.profile_flow.id, fresh=True)
     code = argument.removeprefix("lang_") if argument.startswith("lang_") else ""
     step = turn.step
