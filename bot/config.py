@@ -19,6 +19,8 @@ ENVIRONMENT = {
     "LOTSE_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default: INFO)",
     "LOTSE_ADMINS": "Telegram user ids of the admins, comma-separated (all districts)",
     "LOTSE_BOT_USERNAME": "the bot's @username for invitation links when no token is set",
+    "LOTSE_OVERALL_RATE": "messages per second to Telegram in all (default 30)",
+    "LOTSE_BULK_RATE": "of those, messages per second for broadcasts and reminders (default 25)",
 }
 
 
@@ -38,6 +40,8 @@ class Config:
     locales: Path = ROOT / "locales"
     admins: tuple[str, ...] = ()  # Telegram user ids
     bot_username: str = ""
+    overall_rate: float = 30.0
+    bulk_rate: float = 25.0
 
     def __repr__(self) -> str:
         token = "set (hidden)" if self.telegram_token else "not set"
@@ -82,6 +86,14 @@ def from_env(env: Mapping[str, str]) -> Config:
     if not all(a.isdigit() for a in admins):
         raise ConfigError("LOTSE_ADMINS must be Telegram user ids (numbers), comma-separated.")
     username = env.get("LOTSE_BOT_USERNAME", "").strip().lstrip("@")
+    rates = []
+    for name, default in (("LOTSE_OVERALL_RATE", 30.0), ("LOTSE_BULK_RATE", 25.0)):
+        try:
+            rates.append(float(env.get(name, "").strip() or default))
+        except ValueError:
+            raise ConfigError(f"{name} must be a number of messages per second.") from None
+    if not 0 < rates[1] <= rates[0]:
+        raise ConfigError("LOTSE_BULK_RATE must be above 0 and at most LOTSE_OVERALL_RATE.")
     return Config(
         telegram_token=token,
         api_base_url=base_url,
@@ -91,4 +103,6 @@ def from_env(env: Mapping[str, str]) -> Config:
         log_level=log_level,
         admins=admins,
         bot_username=username,
+        overall_rate=rates[0],
+        bulk_rate=rates[1],
     )

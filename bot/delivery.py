@@ -21,6 +21,7 @@ from bot.storage.outbox import Audience, OutboxQueue
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10
+PROGRESS_SECONDS = 3  # broadcasts: start what is due, edit the progress message
 
 
 class Delivery:
@@ -36,6 +37,7 @@ class Delivery:
         if changed:
             log.info("%d events changed since the last start", changed)
         await service.forget_old()
+        await service.broadcaster.warm()
         self._storage = await service.storage.sibling()
         repo = OutboxQueue(self._storage)
         sender = Sender(
@@ -51,6 +53,10 @@ class Delivery:
         self.scheduler.add_job(
             service.poll_changes, "interval", seconds=POLL_SECONDS, id="poll-changes",
             max_instances=1, coalesce=True,
+        )  # fmt: skip
+        self.scheduler.add_job(
+            service.broadcaster.tick, "interval", seconds=PROGRESS_SECONDS,
+            id="broadcast-progress", max_instances=1, coalesce=True,
         )  # fmt: skip
 
     async def stop(self) -> None:

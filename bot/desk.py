@@ -38,6 +38,7 @@ from bot.core.changes import StagedChange
 from bot.core.desk import NOTHING, InvitationInfo, Prepared, StaffEntry, VersionEntry
 from bot.core.dialogue_io import Attachment, Input, Reply
 from bot.core.profile import Session
+from bot.core.sides.broadcasts import SENDERS
 from bot.core.sides.staff import INVITE_PREFIX, INVITERS
 from bot.core.text import Translator
 from bot.reports import keep_snapshots, plan_digests, report_replies
@@ -214,6 +215,8 @@ class Desk:
                 prepared = Prepared(staff=await self._staff_of(actor, key))
             elif event.value == "versions" and actor.may(frozenset({COORDINATOR, ADMIN})):
                 prepared = Prepared(versions=await self._versions())
+        elif event.kind == "button" and event.value.startswith("bc:") and actor.may(SENDERS):
+            prepared = Prepared(broadcast=await self.service.broadcaster.prepare(event))
         elif event.kind == "button" and event.value.startswith("st:a:"):
             try:
                 pressed = callback.decode(event.value)
@@ -370,6 +373,10 @@ class Desk:
                 replies.append(await self._apply(key, effect.staged_id, t))
             elif isinstance(effect, fx.DiscardChange):
                 replies.append(await self._discard(key, effect.staged_id, t))
+            elif isinstance(effect, fx.BroadcastAction):
+                replies.extend(await self.service.broadcaster.carry_out(
+                    actor, key, effect, t, self.label(key)
+                ))  # fmt: skip
             elif isinstance(effect, fx.SetDigest):
                 await self.service.storage.run(
                     lambda unit, on=effect.on: unit.staff.set_digest(*key, on)

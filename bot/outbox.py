@@ -19,8 +19,9 @@ from bot.storage.outbox import Audience, OutboxQueue, OutboxRow
 
 log = logging.getLogger(__name__)
 
-# "cancelled": nothing to say any more (the event left the catalogue).
-Outcome = Literal["sent", "blocked", "failed", "cancelled"]
+# "cancelled": nothing to say any more (the event left the catalogue); "unknown": Telegram did
+# not answer in time, so it may or may not have arrived (never sent again).
+Outcome = Literal["sent", "blocked", "failed", "cancelled", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,14 @@ class RetryAfter:
     seconds: float
 
 
-SendFunction = Callable[[OutboxRow], Awaitable["Outcome | RetryAfter"]]
+@dataclass(frozen=True)
+class Sent:
+    """Sent, with Telegram's message id (kept for broadcasts, to withdraw them)."""
+
+    message_id: str
+
+
+SendFunction = Callable[[OutboxRow], Awaitable["Outcome | RetryAfter | Sent"]]
 
 
 @dataclass
@@ -55,6 +63,10 @@ class Budget:
     def spend(self, chat: str, now: datetime) -> None:
         self._recent.append(now)
         self._last_by_chat[chat] = now
+        if len(self._last_by_chat) > 1024:
+            # Only chats within the gap matter: the rest is forgotten (bounded by the rate).
+            cutoff = now - self.per_chat_gap
+            self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > cutoff}
 
 
 @dataclass
@@ -90,6 +102,11 @@ class Sender:
     async def _one(self, row: OutboxRow) -> str | None:
         """Send one row; None if it stopped being pending while the batch was under way."""
         now = self.clock()
+        if row.expires_at is not None and now > row.expires_at:
+            if not await self.repo.claim(row.id, now):
+                return None
+            await self.repo.finish(row.id, "expired", now)
+            return "expired"
         if row.kind == "reminder" and decide(row.due_at, now, self.grace) == "missed":
             if not await self.repo.claim(row.id, now):
                 return None
@@ -118,5 +135,10 @@ class Sender:
             if self.on_blocked is not None:
                 self.on_blocked(row.channel, row.external_id)
             return "blocked"
+        if isinstance(outcome, Sent):
+            await self.repo.finish(row.id, "sent", now, outcome.message_id)
+            return "sent"
+        if outcome == "unknown":
+            log.warning("outbox row %s is in doubt: Telegram did not answer in time", row.id)
         await self.repo.finish(row.id, outcome, now)
         return outcome

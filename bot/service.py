@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.apply import Context, apply_effects
+from bot.broadcasting import Broadcaster
 from bot.catalogue_store import changed_files, commit, import_folder, live
 from bot.config import Config
 from bot.content import Content
@@ -106,6 +107,7 @@ class LotseService:
         )
         self.locks = KeyedLocks()
         self.desk = Desk(self, admins)
+        self.broadcaster = Broadcaster(self)
 
     @classmethod
     async def open(
@@ -375,6 +377,8 @@ class LotseService:
             offers = [world.catalogue.offers[o] for o in row.payload.get("offers", [])
                       if o in world.catalogue.offers]  # fmt: skip
             return search_views.new_offers_news(t, world, offers) if offers else None
+        if row.kind == "broadcast":
+            return self.broadcaster.render(row)
         if row.kind == "digest":
             return digest_reply(self, row.language, row.payload)
         if row.kind == "upkeep":

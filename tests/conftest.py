@@ -11,6 +11,7 @@ from bot.content import Content
 from bot.core.world import World
 from bot.service import LotseService
 from bot.storage.sqlite import SqliteStorage
+from tests.support.clock import Clock
 from tests.support.fake_bot_api import FakeBotAPI
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
@@ -61,6 +62,22 @@ async def bundled_service(bundled: Content, db_path: Path) -> AsyncIterator[Lots
     )  # fmt: skip
     yield lotse
     await lotse.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock the test moves (starts at NOW)."""
+    return Clock(NOW)
+
+
+@pytest.fixture
+async def lotse(content: Content, db_path: Path, clock: Clock) -> AsyncIterator[LotseService]:
+    """The service on the fixture catalogue (also its live catalogue's seed), on `clock`."""
+    service = LotseService(
+        await SqliteStorage.open(db_path), content, clock=clock, data=FIXTURE_DATA
+    )
+    yield service
+    await service.close()
 
 
 @pytest.fixture

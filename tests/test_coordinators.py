@@ -6,40 +6,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import openpyxl
-import pytest
 
-from bot.content import Content
 from bot.content.changes import parse_csv
 from bot.core.access import COORDINATOR, PROVIDER, Grant
 from bot.core.dialogue_io import Input, Upload
 from bot.desk import Invitation, code_hash, create_invitation
 from bot.outbox import Sender
 from bot.service import LotseService
-from bot.storage.sqlite import SqliteStorage
-from tests.conftest import FIXTURE_DATA, NOW
+from tests.conftest import NOW
 from tests.support.clock import Clock
 from tests.support.db import count, rows
 from tests.support.transcript import Transcript, plain
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-async def lotse(content: Content, db_path, clock: Clock) -> AsyncIterator[LotseService]:
-    service = LotseService(
-        await SqliteStorage.open(db_path), content, clock=clock, data=FIXTURE_DATA
-    )
-    yield service
-    await service.close()
 
 
 async def invite(service: LotseService, grant: Grant) -> Invitation:

@@ -6,36 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
-
-from bot.content import Content
 from bot.core.access import COORDINATOR, Grant
 from bot.core.profile import Profile, Session
 from bot.service import LotseService
-from bot.storage.sqlite import SqliteStorage
-from tests.conftest import FIXTURE_DATA, NOW
+from tests.conftest import NOW
 from tests.support.clock import Clock
 from tests.support.transcript import Transcript
 from tests.test_coordinators import drain, staff_member
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-async def lotse(content: Content, db_path, clock: Clock) -> AsyncIterator[LotseService]:  # type: ignore[no-untyped-def]
-    service = LotseService(
-        await SqliteStorage.open(db_path), content, clock=clock, data=FIXTURE_DATA
-    )
-    yield service
-    await service.close()
 
 
 async def populate(service: LotseService) -> None:

@@ -16,9 +16,8 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
@@ -30,12 +29,15 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.rate_limit import TwoLaneLimiter
 from bot.channels.telegram_send import (
     CHANNEL,
     SERVICE,
     answer_query,
+    keyboard,
     outbox_sender,
     send_replies,
+    send_reply,
 )
 from bot.config import Config
 from bot.core.access import NOBODY
@@ -81,6 +83,10 @@ def build_application(
         service.desk.on_staff_change = lambda channel, external_id: set_chat_commands(
             application, channel, external_id
         )
+        service.broadcaster.on_progress = lambda author, message, reply: post_progress(
+            application, author, message, reply
+        )
+        service.broadcaster.on_withdraw = lambda sent: withdraw(application, sent)
         delivery = Delivery(application.bot_data[SERVICE], outbox_sender(application), (CHANNEL,))
         await delivery.start()
         application.bot_data[DELIVERY] = delivery
@@ -106,7 +112,7 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limiter is _DEFAULT_LIMITER:
-        rate_limiter = AIORateLimiter(max_retries=2)
+        rate_limiter = TwoLaneLimiter(config.overall_rate, config.bulk_rate)
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)  # type: ignore[arg-type]
     if config.api_base_url:
@@ -173,6 +179,46 @@ async def set_chat_commands(application: Application, channel: str, external_id:
         )
     except TelegramError as exc:
         log.info("could not set a staff member's command menu: %s", exc)
+
+
+async def post_progress(
+    application: Application, author: tuple[str, str], message_id: str | None, reply: Reply
+) -> str | None:
+    """A broadcast's progress in its author's chat: one message, edited as it goes."""
+    channel, external_id = author
+    if channel != CHANNEL or not external_id.isdigit():
+        return None
+    chat = int(external_id)
+    try:
+        if message_id is not None:
+            await application.bot.edit_message_text(
+                reply.html, chat_id=chat, message_id=int(message_id), parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply),
+            )  # fmt: skip
+            return message_id
+        sent = await send_reply(application.bot, chat, reply)
+        return str(sent.message_id)
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return message_id
+        log.info("could not show a broadcast's progress: %s", exc)
+    except TelegramError as exc:
+        log.info("could not show a broadcast's progress: %s", exc)
+    return message_id
+
+
+async def withdraw(application: Application, sent: list[tuple[str, str, str]]) -> int:
+    """Delete a broadcast's messages where Telegram still allows it (48 hours)."""
+    deleted = 0
+    for channel, external_id, message_id in sent:
+        if channel != CHANNEL:
+            continue
+        try:
+            if await application.bot.delete_message(int(external_id), int(message_id)):
+                deleted += 1
+        except TelegramError as exc:
+            log.info("a broadcast message could not be deleted: %s", exc)
+    return deleted
 
 
 async def _answer(update: Update, context: LotseContext, event: Input) -> None:

@@ -4,7 +4,6 @@ answer to a button tap, documents, and the outbox's messages. Only translation, 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import (
     Bot,
@@ -12,14 +11,16 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    Message,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.channels.rate_limit import BULK, retry_seconds
 from bot.core.dialogue_io import Reply
-from bot.outbox import Outcome
+from bot.outbox import Outcome, Sent
 from bot.outbox import RetryAfter as Later
 from bot.service import LotseService
 from bot.storage.outbox import OutboxRow
@@ -69,51 +70,61 @@ async def answer_query(query: CallbackQuery, notice: str = "") -> None:
         log.info("could not answer a button tap: %s", exc)
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """One reply as a new message; with an attachment, as a document with `html` as caption."""
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, bulk: bool = False) -> Message:
+    """One reply as a new message; with an attachment, as a document with `html` as caption.
+    `bulk`: a broadcast or reminder, in the rate limiter's bulk lane."""
+    lane = BULK if bulk else None
     if reply.attachment is not None and reply.attachment.mime_type.startswith("image/"):
-        await bot.send_photo(
+        return await bot.send_photo(
             chat_id,
             reply.attachment.content,
             caption=reply.html,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply),
+            rate_limit_args=lane,
         )
-        return
     if reply.attachment is not None:
-        await bot.send_document(
+        return await bot.send_document(
             chat_id,
             reply.attachment.content,
             filename=reply.attachment.filename,
             caption=reply.html,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply),
+            rate_limit_args=lane,
         )
-        return
-    await bot.send_message(
+    return await bot.send_message(
         chat_id,
         reply.html,
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(reply),
         link_preview_options=NO_PREVIEW,
+        rate_limit_args=lane,
     )
 
 
 def outbox_sender(application: Application):
     """How the outbox sends one message (a reminder, ...) on Telegram."""
 
-    async def send(row: OutboxRow) -> Outcome | Later:
+    async def send(row: OutboxRow) -> Outcome | Later | Sent:
         reply = application.bot_data[SERVICE].render(row)
         if reply is None:
             return "cancelled"
         try:
-            await send_reply(application.bot, int(row.external_id), reply)
+            message = await send_reply(application.bot, int(row.external_id), reply, bulk=True)
         except Forbidden:
+            log.info("a person blocked the bot; nothing more is sent to them")
             return "blocked"
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                log.info("a person's chat is gone; nothing more is sent to them")
+                return "blocked"
+            raise
+        except TimedOut:
+            return "unknown"  # it may have arrived: never sent again
         except RetryAfter as exc:
-            wait = exc.retry_after
-            return Later(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
-        return "sent"
+            return Later(retry_seconds(exc))
+        return Sent(str(message.message_id))
 
     return send
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.broadcasts import Draft
 from bot.core.changes import StagedChange
 
 
@@ -45,6 +46,7 @@ class Prepared:
     staff: tuple[StaffEntry, ...] = ()
     versions: tuple[VersionEntry, ...] = ()
     change: StagedChange | None = None
+    broadcast: Draft | None = None  # the broadcast a bc: button names
 
 
 NOTHING = Prepared()

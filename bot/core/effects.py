@@ -157,8 +157,18 @@ class SetDigest:
     on: bool
 
 
+@dataclass(frozen=True)
+class BroadcastAction:
+    """Something done to a broadcast (0: a new one, or the list): the service carries it out
+    and answers with the screen that follows."""
+
+    broadcast: int
+    action: str  # new, list, show, dimension, toggle, text, send, pause, cancel, ...
+    args: tuple[str, ...] = ()
+
+
 DESK = (CreateInvitation, AcceptInvitation, SendTemplate, StageEdit, StageRollback,
-        ApplyChange, DiscardChange, MakeReport, SetDigest)  # fmt: skip
+        ApplyChange, DiscardChange, MakeReport, SetDigest, BroadcastAction)  # fmt: skip
 
 Effect = (
     Erase
@@ -179,4 +189,5 @@ Effect = (
     | DiscardChange
     | MakeReport
     | SetDigest
+    | BroadcastAction
 )

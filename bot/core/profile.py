@@ -134,6 +134,7 @@ class Session:
     announced: list[str] = field(default_factory=list)  # newly fitting offers already told
     # "Tell me about new offers": announce catalogue changes that newly fit (off by default).
     new_offers: bool = False
+    news: bool = True  # news from the district (broadcasts); /profile turns it off
     opened_offer: bool = False  # opened an offer's details once (a step the report counts)
     # Events with a reminder; read from the subscriptions table, changed through effects.
     subscribed: list[str] = field(default_factory=list)

@@ -57,6 +57,7 @@ def profile_view(
         if step.field and step.edit and step.id in shown
     ]
     rows.append((new_offers_button(t, session.new_offers),))
+    rows.append((news_button(t, session.news),))
     if complete:
         rows.append((show_offers_button(t),))
     return Reply("\n\n".join(parts), tuple(rows))
@@ -68,6 +69,20 @@ def new_offers_button(t: Translator, on: bool) -> Button:
         else t.gettext("🔕 Tell me about new offers: off")
     )  # fmt: skip
     return Button(label, callback.encode("pf", "n", "off" if on else "on"))
+
+
+def news_button(t: Translator, on: bool) -> Button:
+    label = (
+        t.gettext("📣 News from your district: on") if on
+        else t.gettext("🔇 News from your district: off")
+    )  # fmt: skip
+    return Button(label, callback.encode("pf", "w", "off" if on else "on"))
+
+
+def news_switched(t: Translator, on: bool) -> str:
+    if on:
+        return t.gettext("Okay. You get news from your district again (at most two a day).")
+    return t.gettext("Okay. No more news from your district.")
 
 
 def new_offers_switched(t: Translator, on: bool) -> str:

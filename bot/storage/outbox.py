@@ -45,6 +45,7 @@ class OutboxRow:
     payload: dict
     due_at: datetime
     attempts: int
+    expires_at: datetime | None = None  # a broadcast's: not sent after this
 
 
 class OutboxRepository:
@@ -164,7 +165,7 @@ class OutboxRepository:
         rows = await self.tx.fetchall(
             f"""
             SELECT o.id, o.user_id, u.channel, u.external_id, u.language, o.key, o.kind,
-                   o.payload, o.due_at, o.attempts
+                   o.payload, o.due_at, o.attempts, o.expires_at
             FROM outbox o JOIN users u ON u.id = o.user_id
             WHERE o.status = 'pending' AND o.due_at <= ? AND u.blocked_at IS NULL AND {where}
             ORDER BY o.due_at, o.id LIMIT ?
@@ -183,6 +184,7 @@ class OutboxRepository:
                 json.loads(r["payload"]),
                 to_datetime(r["due_at"]),
                 r["attempts"],
+                to_datetime(r["expires_at"]),
             )
             for r in rows
         ]
@@ -197,11 +199,15 @@ class OutboxRepository:
         )
         return changed == 1
 
-    async def finish(self, row_id: int, status: str, now: datetime) -> None:
-        """'sent', 'missed', 'failed' or 'unknown' for a claimed row."""
+    async def finish(
+        self, row_id: int, status: str, now: datetime, message_id: str | None = None
+    ) -> None:
+        """'sent', 'missed', 'failed', 'expired' or 'unknown' for a claimed row; a sent
+        broadcast keeps its Telegram message id (to withdraw it)."""
         await self.tx.execute(
-            "UPDATE outbox SET status = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-            (status, now, row_id),
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, updated_at = ?, "
+            "message_id = ? WHERE id = ?",
+            (status, now, message_id, row_id),
         )
 
     async def retry_later(self, row_id: int, due: datetime, now: datetime) -> None:
@@ -251,8 +257,10 @@ class OutboxQueue:
     async def claim(self, row_id: int, now: datetime) -> bool:
         return await self._run("claim", row_id, now)  # type: ignore[return-value]
 
-    async def finish(self, row_id: int, status: str, now: datetime) -> None:
-        await self._run("finish", row_id, status, now)
+    async def finish(
+        self, row_id: int, status: str, now: datetime, message_id: str | None = None
+    ) -> None:
+        await self._run("finish", row_id, status, now, message_id)
 
     async def retry_later(self, row_id: int, due: datetime, now: datetime) -> None:
         await self._run("retry_later", row_id, due, now)

@@ -38,6 +38,7 @@ class Snapshot:
     language: str | None
     blocked: bool
     new_offers: bool
+    news: bool
     opened_offer: bool
     profile: dict[str, Any]
     state: str
@@ -63,6 +64,7 @@ def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapsh
         session.language,
         blocked,
         session.new_offers,
+        session.news,
         session.opened_offer,
         dict(session.profile.values),
         _state(session),
@@ -91,6 +93,17 @@ def _marks(session: Session) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(dict.fromkeys(getattr(session, mark))) for mark in MARKS)
 
 
+def profile_of(row: Any, columns: list[str], fields: Mapping[str, str]) -> Profile:
+    """A profile from a row that selected each field as p_<field>."""
+    profile = Profile()
+    for name in columns:
+        value = row[f"p_{name}"]
+        if fields[name] in LIST_TYPES:
+            value = tuple(json.loads(value or "[]"))
+        profile.set(name, value)
+    return profile
+
+
 class PeopleRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
@@ -108,7 +121,7 @@ class PeopleRepository:
         selected = "".join(f", p.{name} AS p_{name}" for name in columns)
         row = await self.tx.fetchone(
             f"""
-            SELECT u.id, u.language, u.blocked_at, u.new_offers, u.opened_offer, c.stack
+            SELECT u.id, u.language, u.blocked_at, u.new_offers, u.news, u.opened_offer, c.stack
                    {selected}
             FROM users u
             LEFT JOIN profiles p ON p.user_id = u.id
@@ -131,12 +144,7 @@ class PeopleRepository:
             (user_id, user_id),
         ):
             marks[mark_row["mark"]].append(mark_row["item"])
-        profile = Profile()
-        for name in columns:
-            value = row[f"p_{name}"]
-            if fields[name] in LIST_TYPES:
-                value = tuple(json.loads(value or "[]"))
-            profile.set(name, value)
+        profile = profile_of(row, columns, fields)
         stack, buttons = _read_state(row["stack"])
         session = Session(
             language=row["language"],
@@ -150,6 +158,7 @@ class PeopleRepository:
             subscribed=marks["subscribed"],
             new_offers=bool(row["new_offers"]),
             opened_offer=bool(row["opened_offer"]),
+            news=bool(row["news"]),
         )
         return session, snapshot_of(session, user_id, row["blocked_at"] is not None)
 
@@ -174,13 +183,15 @@ class PeopleRepository:
             before is None or before.language != session.language or before.blocked
             or before.new_offers != session.new_offers
             or before.opened_offer != session.opened_offer
+            or before.news != session.news
         ):  # fmt: skip
             # Writing again means the bot is no longer blocked.
             await self.tx.execute(
                 "UPDATE users SET language = ?, blocked_at = NULL, new_offers = ?, "
-                "opened_offer = ? WHERE id = ?",
-                (session.language, int(session.new_offers), int(session.opened_offer), user_id),
-            )
+                "opened_offer = ?, news = ? WHERE id = ?",
+                (session.language, int(session.new_offers), int(session.opened_offer),
+                 int(session.news), user_id),
+            )  # fmt: skip
         columns = _columns(fields)
         if before is None or before.profile != session.profile.values:
             values = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from bot.storage.broadcasts import BroadcastRepository
 from bot.storage.catalogue import CatalogueRepository
 from bot.storage.chats import ChatRepository
 from bot.storage.counters import CounterRepository
@@ -55,3 +56,7 @@ class Unit:
     @cached_property
     def reports(self) -> ReportRepository:
         return ReportRepository(self.tx)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.tx)

@@ -18,14 +18,15 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def main(db_path: Path, log_path: Path) -> None:
+async def main(db_path: Path, log_path: Path, by_person: bool = False) -> None:
     db = await SqliteStorage.open(db_path)
     repo = OutboxQueue(db)
     await repo.recover(now())
     with log_path.open("a", encoding="utf-8") as log:
 
         async def send(row: OutboxRow) -> str:
-            log.write(row.key + "\n")
+            # A broadcast's rows share one key (one per person): log who, too.
+            log.write((f"{row.user_id}:{row.key}" if by_person else row.key) + "\n")
             log.flush()
             os.fsync(log.fileno())
             await asyncio.sleep(0.003)  # the round trip to the Bot API
@@ -37,4 +38,4 @@ async def main(db_path: Path, log_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))
+    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), "--by-person" in sys.argv[3:]))

@@ -22,13 +22,16 @@ from tests.support.fake_bot_api import FakeBotAPI
 @asynccontextmanager
 async def running_bot(
     api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW,
-    data: Path | None = None, admins: tuple[str, ...] = (),
+    data: Path | None = None, admins: tuple[str, ...] = (), bulk_rate: float = 25.0,
 ) -> AsyncIterator[Application]:
     """`data`: the folder `content`'s catalogue came from (the seed of the live catalogue)."""
     service = LotseService(
         await SqliteStorage.open(db_path), content, clock=clock, data=data, admins=admins
     )
-    config = Config(telegram_token=api.token, api_base_url=api.base_url, database=db_path)
+    config = Config(
+        telegram_token=api.token, api_base_url=api.base_url, database=db_path,
+        bulk_rate=bulk_rate,
+    )  # fmt: skip
     application = build_application(config, service)
     try:
         async with application:

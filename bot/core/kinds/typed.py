@@ -55,6 +55,21 @@ class TextKind(TypedKind):
         return value if value and len(value) <= TEXT_MAX else None
 
 
+MESSAGE_MAX = 3500  # a broadcast's text: Telegram allows 4096, room for the heading
+
+
+class MessageKind(TypedKind):
+    """A longer message with its line breaks (a coordinator's news)."""
+
+    name = "message"
+    value_type = "text"
+
+    def parse(self, turn: Turn, step: Step, text: str) -> Any:
+        lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+        value = "\n".join(lines).strip()
+        return value if value and len(value) <= MESSAGE_MAX else None
+
+
 class DateKind(TypedKind):
     """A date ("3.12.2026"), or with `validator` e.g. future_date; stored as ISO text."""
 

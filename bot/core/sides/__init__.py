@@ -13,6 +13,7 @@ from bot.core.access import ROLES
 from bot.core.flow import Flow, Vocabulary
 from bot.core.keys import GERMAN_LEVELS, INTERESTS, LEVEL_UNKNOWN, STATUS_UNKNOWN, STATUSES
 from bot.core.sides import (
+    broadcasts,
     common,
     desk,
     events,
@@ -27,7 +28,7 @@ from bot.core.tables import Command, Route, Tables, build_tables
 from bot.core.turn import Turn
 from bot.core.validators import VALIDATORS
 
-_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk, reports)
+_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk, reports, broadcasts)
 
 RESULTS = {name: run for side in _SIDES for name, run in getattr(side, "RESULTS", {}).items()}
 HOOKS = {name: run for side in _SIDES for name, run in getattr(side, "HOOKS", {}).items()}

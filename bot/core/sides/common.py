@@ -53,3 +53,10 @@ def unknown_command(turn: Turn) -> None:
 def unknown_button(turn: Turn) -> None:
     turn.note(turn.t.gettext("Sorry, I did not understand this button."))
     interpreter.reask_or_menu(turn)
+
+
+def districts_for(turn: Turn, roles: frozenset[str]) -> list[str]:
+    """The served districts in which the actor holds one of `roles` (all for an admin)."""
+    mine = turn.actor.districts(roles)
+    served = [d.id for d in turn.world.catalogue.served_districts]
+    return served if mine is None else [d for d in served if d in mine]

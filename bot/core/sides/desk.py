@@ -14,6 +14,7 @@ from bot.core.effects import (
     StageRollback,
 )
 from bot.core.interpreter import Result
+from bot.core.sides.common import districts_for
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -24,9 +25,7 @@ AVAILABILITY = ("open", "waiting_list", "stopped")
 
 
 def _districts(turn: Turn) -> list[str]:
-    mine = turn.actor.districts(CATALOGUE_KEEPERS)
-    served = [d.id for d in turn.world.catalogue.served_districts]
-    return served if mine is None else [d for d in served if d in mine]
+    return districts_for(turn, CATALOGUE_KEEPERS)
 
 
 def template(turn: Turn, argument: str) -> None:

@@ -7,7 +7,7 @@ from bot.core import interpreter, kinds
 from bot.core.effects import Count
 from bot.core.interpreter import Result
 from bot.core.person import person_of
-from bot.core.profile_views import new_offers_switched, profile_view
+from bot.core.profile_views import new_offers_switched, news_switched, profile_view
 from bot.core.sides import staff
 from bot.core.sides.common import consented, show_menu
 from bot.core.tables import Command, Route
@@ -68,6 +68,15 @@ def switch_new_offers(turn: Turn, args: tuple[str, ...]) -> None:
         return
     turn.session.new_offers = args[0] == "on"
     turn.note(new_offers_switched(turn.t, turn.session.new_offers))
+    show_profile(turn)
+
+
+def switch_news(turn: Turn, args: tuple[str, ...]) -> None:
+    """News from the district (broadcasts) on or off."""
+    if not consented(turn):
+        return
+    turn.session.news = args[0] == "on"
+    turn.note(news_switched(turn.t, turn.session.news))
     show_profile(turn)
 
 
@@ -154,6 +163,7 @@ ROUTES = (
     Route("pf", "v", lambda turn, args: profile(turn)),
     Route("pf", "e", edit, arity=1),
     Route("pf", "n", switch_new_offers, arity=1),
+    Route("pf", "w", switch_news, arity=1),
 )
 RESULTS = {"profile_edited": edited, "language_changed": language_changed}
 HOOKS = {"focus_age_note": focus_age_note}

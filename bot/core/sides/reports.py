@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core import report_views
 from bot.core.access import ADMIN, COORDINATOR
 from bot.core.effects import MakeReport, SetDigest
+from bot.core.sides.common import districts_for
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -14,9 +15,7 @@ READERS = frozenset({COORDINATOR, ADMIN})
 
 
 def _districts(turn: Turn) -> list[str]:
-    mine = turn.actor.districts(READERS)
-    served = [d.id for d in turn.world.catalogue.served_districts]
-    return served if mine is None else [d for d in served if d in mine]
+    return districts_for(turn, READERS)
 
 
 def report(turn: Turn, argument: str) -> None:

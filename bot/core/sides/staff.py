@@ -7,6 +7,7 @@ from bot.core import interpreter, staff_views
 from bot.core.access import ADMIN, COORDINATOR, PROVIDER, STAFF_ROLES, Actor
 from bot.core.desk import InvitationInfo
 from bot.core.effects import AcceptInvitation, CreateInvitation
+from bot.core.sides.common import districts_for
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -58,9 +59,7 @@ def staff_command(turn: Turn, argument: str) -> None:
 
 def _districts(actor: Actor, turn: Turn) -> list[str]:
     """The districts the actor may invite for (all served ones for an admin)."""
-    mine = actor.districts(INVITERS)
-    served = [d.id for d in turn.world.catalogue.served_districts]
-    return served if mine is None else [d for d in served if d in mine]
+    return districts_for(turn, INVITERS)
 
 
 def invite(turn: Turn, args: tuple[str, ...]) -> None:

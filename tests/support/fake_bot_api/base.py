@@ -303,6 +303,14 @@ class BotAPIBase:
             lines.append(f"pending updates: {len(self._updates)}")
             return "\n".join(lines)
 
+    def known_user(self, user_id: int, language_code: str | None = None) -> None:
+        """A user who started the bot earlier: their private chat exists, so the bot may write
+        to them (as for people stored by the bot before this run)."""
+        with self._cond:
+            user = self._user(user_id, None, language_code)
+            chat = {"id": user_id, "type": "private", "first_name": user["first_name"]}
+            self._chats[user_id] = chat
+
     # --- internals: users, chats, updates -----------------------------------------------------
 
     def _user(self, user_id: int, first_name: str | None, language_code: str | None) -> JSON:
