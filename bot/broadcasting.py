@@ -17,6 +17,8 @@ from bot.core.access import Actor
 from bot.core.broadcasts import (
     DAILY_CAP,
     DUPLICATE_HOURS,
+    EXPIRY_CHOICES,
+    EXPIRY_HOURS,
     Draft,
     Progress,
     Segment,
@@ -50,6 +52,7 @@ class Broadcaster:
         self.on_progress: ProgressHook | None = None
         self.on_withdraw: WithdrawHook | None = None
         self.rate = 25.0
+        self.daily_cap = DAILY_CAP  # broadcasts per person and day (LOTSE_BROADCASTS_PER_DAY)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -67,7 +70,8 @@ class Broadcaster:
     async def _draft(self, row: BroadcastRow, counts: bool) -> Draft:
         service, world = self.service, self.service.world
         draft = Draft(row.id, row.district, row.status, row.segment, row.base_language,
-                      row.texts, row.link, row.send_at, row.created_at)  # fmt: skip
+                      row.texts, row.link, row.send_at, row.created_at,
+                      row.expires_hours)  # fmt: skip
         if row.status in EDITABLE and counts:
             recipients: dict[str, int] = {}
             for person in await self._audience(row.district):
@@ -170,6 +174,14 @@ class Broadcaster:
             assert draft is not None
             number = int(page) if page.isdigit() else 1
             return [views.dimension_screen(t, world, draft, dimension, number)]
+        if action == "expiry":
+            if row.status not in EDITABLE:
+                return [self._locked(t)]
+            choices = EXPIRY_CHOICES
+            following = choices[(choices.index(row.expires_hours) + 1) % len(choices)] if (
+                row.expires_hours in choices) else EXPIRY_HOURS  # fmt: skip
+            await self._update(row.id, expires_hours=following)
+            return [await self._composer(row.id, t)]
         if action == "active":
             return [views.active_screen(t, await self._draft(row, False))]
         if action == "active_set":
@@ -321,8 +333,9 @@ class Broadcaster:
             if fresh is None or fresh.status not in EDITABLE:
                 return 0  # started by someone else in the meantime
             today = await unit.broadcasts.broadcasts_since(midnight)
-            send = [p.user_id for p in people if today.get(p.user_id, 0) < DAILY_CAP]
-            skipped = [p.user_id for p in people if today.get(p.user_id, 0) >= DAILY_CAP]
+            cap = self.daily_cap
+            send = [p.user_id for p in people if today.get(p.user_id, 0) < cap]
+            skipped = [p.user_id for p in people if today.get(p.user_id, 0) >= cap]
             await unit.broadcasts.enqueue(broadcast_id, send, skipped, now, expires, now)
             await unit.broadcasts.update(broadcast_id, now, status="sending", started_at=now)
             return len(send)

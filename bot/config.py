@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "LOTSE_BOT_USERNAME": "the bot's @username for invitation links when no token is set",
     "LOTSE_OVERALL_RATE": "messages per second to Telegram in all (default 30)",
     "LOTSE_BULK_RATE": "of those, messages per second for broadcasts and reminders (default 25)",
+    "LOTSE_BROADCASTS_PER_DAY": "at most this many broadcasts reach one person a day (default 2)",
 }
 
 
@@ -42,6 +43,7 @@ class Config:
     bot_username: str = ""
     overall_rate: float = 30.0
     bulk_rate: float = 25.0
+    broadcasts_per_day: int = 2
 
     def __repr__(self) -> str:
         token = "set (hidden)" if self.telegram_token else "not set"
@@ -94,6 +96,9 @@ def from_env(env: Mapping[str, str]) -> Config:
             raise ConfigError(f"{name} must be a number of messages per second.") from None
     if not 0 < rates[1] <= rates[0]:
         raise ConfigError("LOTSE_BULK_RATE must be above 0 and at most LOTSE_OVERALL_RATE.")
+    per_day = env.get("LOTSE_BROADCASTS_PER_DAY", "").strip() or "2"
+    if not per_day.isdigit() or int(per_day) < 1:
+        raise ConfigError("LOTSE_BROADCASTS_PER_DAY must be a whole number, 1 or more.")
     return Config(
         telegram_token=token,
         api_base_url=base_url,
@@ -105,4 +110,5 @@ def from_env(env: Mapping[str, str]) -> Config:
         bot_username=username,
         overall_rate=rates[0],
         bulk_rate=rates[1],
+        broadcasts_per_day=int(per_day),
     )

@@ -124,6 +124,8 @@ class LotseService:
             gc.collect()
             gc.freeze()
             service = cls(storage, content, config.timezone, clock, config.data, config.admins)
+            service.broadcaster.daily_cap = config.broadcasts_per_day
+            service.broadcaster.rate = config.bulk_rate
             await service.check_storage(content)
             await service.desk.load_staff()
         except BaseException:

@@ -238,3 +238,32 @@ async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
     in_doubt = {u for u, s in status.items() if s == "unknown"}
     assert len(in_doubt) <= kills
     assert set(sent_to) | in_doubt == people
+
+
+async def test_unsent_messages_expire_and_the_daily_cap_is_a_setting(
+    lotse: LotseService, clock: Clock
+) -> None:
+    await populate(lotse)
+    coordinator = await staff_member(lotse, "c1")
+    i = await compose(coordinator)
+    assert "Not sent after 48 hours: dropped." in coordinator.text
+    await coordinator.press(f"bc:v:{i}")
+    await coordinator.press(f"bc:v:{i}")
+    assert "Not sent after 12 hours: dropped." in coordinator.text  # 48 -> 72 -> 12
+    await coordinator.press(f"bc:y:{i}:1")
+    await coordinator.press(f"bc:h:{i}")  # paused, then resumed too late
+    await coordinator.press(f"bc:r:{i}")
+    clock.now = NOW + timedelta(hours=12, minutes=1)
+    assert [s for s in await drain(lotse, clock) if s[1] == "broadcast"] == []
+    statuses = await rows(lotse, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+    assert {r["status"]: r["n"] for r in statuses} == {"expired": 10}
+
+    lotse.broadcaster.daily_cap = 1  # LOTSE_BROADCASTS_PER_DAY=1
+    clock.now = NOW + timedelta(days=1)
+    for _ in range(2):
+        j = await compose(coordinator)
+        await coordinator.press(f"bc:y:{j}:1")
+        await drain(lotse, clock)
+    counted = await rows(lotse, "SELECT status, COUNT(*) AS n FROM outbox "
+                         "WHERE status IN ('sent', 'skipped') GROUP BY status")  # fmt: skip
+    assert {r["status"]: r["n"] for r in counted} == {"sent": 10, "skipped": 10}

@@ -36,7 +36,7 @@ ARGS = {
     "rp:r": ("helmstedt", "m0", "all"),
     "rp:w": ("on",),
     **{f"bc:{action}": (BROADCAST, *rest) for action, rest in {
-        "o": (), "d": ("places", "1"), "t": ("places", "helmstedt", "1"), "a": (),
+        "o": (), "d": ("places", "1"), "t": ("places", "helmstedt", "1"), "a": (), "v": (),
         "e": ("7",), "x": ("de",), "l": (), "k": ("1",), "q": ("none",), "p": (), "s": (),
         "y": ("1",), "w": (), "n": (), "h": (), "r": (), "c": (), "u": (),
     }.items()},

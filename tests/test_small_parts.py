@@ -109,3 +109,16 @@ def test_a_value_ending_with_a_dot_ends_the_sentence_once() -> None:
     )
     assert html_format("Apply by {date}.", date="May 1, 2027") == "Apply by May 1, 2027."
     assert html_format("{a} & {b}.", a="x.", b="y") == "x. &amp; y."
+
+
+def test_staff_side_settings_are_checked() -> None:
+    config = from_env({
+        "LOTSE_ADMINS": "123, 456", "LOTSE_BULK_RATE": "20", "LOTSE_BROADCASTS_PER_DAY": "3",
+        "LOTSE_BOT_USERNAME": "@lotse_bot",
+    })  # fmt: skip
+    assert (config.admins, config.bulk_rate, config.overall_rate) == (("123", "456"), 20.0, 30.0)
+    assert (config.broadcasts_per_day, config.bot_username) == (3, "lotse_bot")
+    for bad in ({"LOTSE_ADMINS": "alice"}, {"LOTSE_BULK_RATE": "40"},
+                {"LOTSE_OVERALL_RATE": "fast"}, {"LOTSE_BROADCASTS_PER_DAY": "0"}):  # fmt: skip
+        with pytest.raises(ConfigError):
+            from_env(bad)

@@ -114,6 +114,10 @@ def composer(t: Translator, world: World, draft: Draft, zone: ZoneInfo) -> Reply
     if draft.link:
         item = link_name(t, world, draft)
         lines.append(html_format(t.gettext("Button to: {item}"), item=item))
+    lines.append(esc(t.ngettext(
+        "Not sent after {hours} hour: dropped.", "Not sent after {hours} hours: dropped.",
+        draft.expires_hours,
+    ).format(hours=draft.expires_hours)))  # fmt: skip
     if draft.send_at and draft.status == "scheduled":
         moment = when(t, draft.send_at, zone)
         lines.append(html_format(t.gettext("Scheduled: {when}"), when=moment))
@@ -123,7 +127,8 @@ def composer(t: Translator, world: World, draft: Draft, zone: ZoneInfo) -> Reply
               for d in ("places", "ages", "statuses")),
         tuple(Button(dimension_label(t, d), callback.encode("bc", "d", i, d, "1"))
               for d in ("levels", "interests", "languages")),
-        (Button(t.gettext("⏱ Active: change"), callback.encode("bc", "a", i)),),
+        (Button(t.gettext("⏱ Active: change"), callback.encode("bc", "a", i)),
+         Button(t.gettext("⌛ Expiry: change"), callback.encode("bc", "v", i))),
         (Button(t.gettext("✏️ Text ({language})").format(language=draft.base_language),
                 callback.encode("bc", "x", i, draft.base_language)),
          Button(t.gettext("➕ Another language"), callback.encode("bc", "l", i))),

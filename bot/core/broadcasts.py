@@ -15,6 +15,7 @@ from bot.core.report import AGE_BANDS, OTHER_AGE, UNKNOWN
 DIMENSIONS = ("places", "ages", "statuses", "levels", "interests", "languages")
 ACTIVE_CHOICES = (0, 7, 30, 90)  # "active in the last N days"; 0: everyone
 EXPIRY_HOURS = 48
+EXPIRY_CHOICES = (12, 24, 48, 72)  # the composer's button cycles through these
 DUPLICATE_HOURS = 48
 DAILY_CAP = 2  # broadcasts per person and day
 
@@ -120,6 +121,7 @@ class Draft:
     link: str = ""  # "offer:HE-001", "event:EV-HE-002"
     send_at: datetime | None = None
     created_at: datetime | None = None
+    expires_hours: int = EXPIRY_HOURS
     # Counted by the service: recipients per language (with a base-text fallback).
     recipients: dict[str, int] = field(default_factory=dict)
     duplicate_of: int = 0  # a broadcast with the same text to an overlapping segment, 48 h

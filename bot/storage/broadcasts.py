@@ -75,7 +75,7 @@ class BroadcastRepository:
         """segment, texts, link, status, send_at, base_language, started_at, finished_at,
         progress_message."""
         allowed = {"segment", "texts", "link", "status", "send_at", "base_language",
-                   "started_at", "finished_at", "progress_message"}  # fmt: skip
+                   "started_at", "finished_at", "progress_message", "expires_hours"}  # fmt: skip
         names = sorted(changes)
         if not set(names) <= allowed:
             raise ValueError(f"cannot change {set(names) - allowed}")

@@ -97,6 +97,7 @@ ROUTES = (
     Route("bc", "d", _act("dimension", _dimension), arity=3, roles=SENDERS, scope=_mine),
     Route("bc", "t", _act("toggle", _dimension), arity=4, roles=SENDERS, scope=_mine),
     Route("bc", "a", _act("active"), arity=1, roles=SENDERS, scope=_mine),
+    Route("bc", "v", _act("expiry"), arity=1, roles=SENDERS, scope=_mine),
     Route("bc", "e", _act("active_set", lambda a: a[0].isdigit()
                           and int(a[0]) in ACTIVE_CHOICES), arity=2, roles=SENDERS, scope=_mine),
     Route("bc", "x", write_text, arity=2, roles=SENDERS, scope=_mine),
