@@ -187,6 +187,10 @@ def _name(n: Names, table: str, keys: tuple[str, ...]) -> str:
         return by[table](keys[0])
     if table.startswith("offer_"):
         return n.offer(keys[0])
+    if table in ("no_fit_by_status", "no_fit_by_age", "no_fit_by_level"):
+        name = {"no_fit_by_status": n.status, "no_fit_by_age": n.band,
+                "no_fit_by_level": n.level}[table]  # fmt: skip
+        return f"{n.interest(keys[0])}, {name(keys[1])}"
     if table == "no_fit_by_group":
         interest, status, band, level = keys
         return ", ".join((n.interest(interest), n.status(status), n.band(band), n.level(level)))

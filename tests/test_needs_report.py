@@ -110,7 +110,15 @@ def test_a_small_breakdown_is_hidden_with_the_cell_that_would_give_it_away(
         ("vocational_training", "aufenthaltserlaubnis", "18–20", "A1"): None,
         ("vocational_training", "duldung", "18–20", "A1"): None,
     }
-    assert report.gaps == ()
+    # Only the coarse groups that do not split the 12: by age band and by German level.
+    assert report.gaps == (
+        (("vocational_training", "", "", "A1"), 12),
+        (("vocational_training", "", "18–20", ""), 12),
+    )
+    assert values(report, "no_fit_by_status") == {
+        ("vocational_training", "aufenthaltserlaubnis"): None,
+        ("vocational_training", "duldung"): None,
+    }
     assert_no_leaks(report)
 
 
@@ -123,10 +131,20 @@ def assert_no_leaks(report: Report) -> None:
             hidden = [row for row in table.rows if row.value is None]
             assert len(hidden) != 1, (table.name, hidden)
     no_fit = {row.keys[0]: row.value for row in report.table("no_fit").rows}
+    fine = report.table("no_fit_by_group").rows
     for interest, total in no_fit.items():
-        parts = [r for r in report.table("no_fit_by_group").rows if r.keys[0] == interest]
-        if total is not None and parts:
-            assert sum(1 for r in parts if r.value is None) != 1, interest
+        for table in ("no_fit_by_group", "no_fit_by_status", "no_fit_by_age", "no_fit_by_level"):
+            parts = [r for r in report.table(table).rows if r.keys[0] == interest]
+            if total is not None and parts:
+                assert sum(1 for r in parts if r.value is None) != 1, (interest, table)
+    # A coarse group is the sum of its fine ones: never exactly one of them hidden.
+    for position, table in ((1, "no_fit_by_status"), (2, "no_fit_by_age"), (3, "no_fit_by_level")):
+        for row in report.table(table).rows:
+            if row.value is None:
+                continue
+            inside = [r for r in fine if r.keys[0] == row.keys[0]
+                      and r.keys[position] == row.keys[1]]  # fmt: skip
+            assert sum(1 for r in inside if r.value is None) != 1, (table, row)
     assert report.people is None or report.people == 0 or report.people >= 5
 
 

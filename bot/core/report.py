@@ -356,6 +356,24 @@ def build_report(
         mine = tuple(f"no_fit_by_group|{'|'.join(k)}" for k in cells if k[0] == interest)
         if mine:
             counts.constraints.append(Constraint(f"no_fit|{interest}", mine))
+    # Coarser groups (by one of the three only), for districts where the fine ones are small.
+    # Each adds up to the interest's total and is itself the sum of its fine cells: both
+    # are constraints, so that no hidden cell can be worked out across the tables.
+    for position, name in ((1, "status"), (2, "age"), (3, "level")):
+        coarse: Counter[tuple[str, ...]] = Counter()
+        for key, n in breakdown.items():
+            coarse[(key[0], key[position])] += n
+        table = f"no_fit_by_{name}"
+        keys = sorted(coarse)
+        counts.table(table, ("interest", name), coarse, order=keys)
+        for interest in INTERESTS:
+            mine = tuple(f"{table}|{'|'.join(k)}" for k in keys if k[0] == interest)
+            if mine:
+                counts.constraints.append(Constraint(f"no_fit|{interest}", mine))
+        for key in keys:
+            inside = tuple(f"no_fit_by_group|{'|'.join(k)}" for k in cells
+                           if k[0] == key[0] and k[position] == key[1])  # fmt: skip
+            counts.constraints.append(Constraint(f"{table}|{'|'.join(key)}", inside))
     counts.table("blocked", ("condition",), blocked, order=[(b,) for b in BLOCK_ORDER])
     counts.table("searches", ("concept", "language"), dict(
         ((c, lang), n) for (c, lang), n in usage.searches.items()))  # fmt: skip
@@ -398,6 +416,21 @@ def build_report(
          if row.value is not None and row.value > 0),
         key=lambda item: (-item[1], item[0]),
     )  # fmt: skip
+    if len(gaps) < GAPS_LISTED:
+        # Too few fine groups of 5 or more: the coarse ones say where the gaps are, with
+        # the other two parts of the key left empty ("" means any).
+        coarse_gaps = []
+        for position, name in ((1, "status"), (2, "age"), (3, "level")):
+            for row in tables[f"no_fit_by_{name}"].rows:
+                if row.value is None or row.value <= 0:
+                    continue
+                key = ["", "", "", ""]
+                key[0], key[position] = row.keys
+                listed = sum(n for fine, n in gaps
+                             if fine[0] == key[0] and fine[position] == key[position])  # fmt: skip
+                if row.value > listed:  # it says more than the fine groups already listed
+                    coarse_gaps.append((tuple(key), row.value))
+        gaps += sorted(coarse_gaps, key=lambda item: (-item[1], item[0]))
     shown_openers = tuple(
         Opener(offer, rule, have, need, value(f"opener|{offer}|{rule}|{have}|{need}"))
         for (offer, rule, have, need), _n in opener_rows

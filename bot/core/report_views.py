@@ -89,8 +89,17 @@ def count_text(t: Translator, value: int | None) -> str:
 
 
 def gap_sentence(n: Names, keys: tuple[str, ...], count: int) -> str:
-    """ "Ausbildung, Duldung, 18–20, A2: 17 people, no offer fits"."""
+    """ "Ausbildung, Duldung, 18–20, A2: 17 people, no offer fits"; a coarse group leaves the
+    parts it does not know empty ("Ausbildung, Duldung: 23 people, no offer fits")."""
     interest, status, band, level = keys
+    if not (status and band and level):
+        parts = [n.interest(interest)]
+        parts += [name(v) for name, v in ((n.status, status), (n.band, band), (n.level, level))
+                  if v]  # fmt: skip
+        return n.t.ngettext(
+            "{group}: {count} person, no offer fits", "{group}: {count} people, no offer fits",
+            count,
+        ).format(group=", ".join(parts), count=number(n.t, count))
     return n.t.ngettext(
         "{interest}, {status}, {age}, {level}: {count} person, no offer fits",
         "{interest}, {status}, {age}, {level}: {count} people, no offer fits",
