@@ -35,6 +35,7 @@ BLOCKS = {
 }  # fmt: skip
 BLOCK_ORDER = ("german", "age", "status", "waiting", "school", "stop", "place")
 GAPS_LISTED = 10
+FINE_GAPS_ENOUGH = 3  # with fewer fine gaps than this, the coarse groups are listed too
 OPENERS_LISTED = 10
 
 
@@ -416,9 +417,9 @@ def build_report(
          if row.value is not None and row.value > 0),
         key=lambda item: (-item[1], item[0]),
     )  # fmt: skip
-    if len(gaps) < GAPS_LISTED:
-        # Too few fine groups of 5 or more: the coarse ones say where the gaps are, with
-        # the other two parts of the key left empty ("" means any).
+    if len(gaps) < FINE_GAPS_ENOUGH:
+        # Too few fine groups of 5 or more (a small district, a short period): the coarse ones
+        # say where the gaps are, with the other parts of the key left empty ("" means any).
         coarse_gaps = []
         for position, name in ((1, "status"), (2, "age"), (3, "level")):
             for row in tables[f"no_fit_by_{name}"].rows:
