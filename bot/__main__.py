@@ -33,8 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat with Lotse in this terminal (no token needed)")
     chat.add_argument("--user", default="console", help="who is chatting (default: console)")
     chat.add_argument("--lang", default=None, help="language code to start in, e.g. ar")
-    commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument(
+        "--webhook", action="store_true",
+        help="webhook mode (LOTSE_WEBHOOK_URL, LOTSE_LISTEN, LOTSE_WEBHOOK_SECRET)",
+    )  # fmt: skip
     commands.add_parser("check-data", help="validate data/ and conversations/ and exit")
+    commands.add_parser(
+        "doctor", help="check token, database, catalogue, clock, outbox; say what to fix"
+    )
     commands.add_parser(
         "event-report", help="per event: subscribers and answers to 'Did you go?' (no names)"
     )
@@ -134,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
 
     setup(config.log_level if args.command == "run" else "WARNING", [config.telegram_token])
     try:
+        if args.command == "doctor":
+            from bot.doctor import doctor
+
+            return asyncio.run(doctor(config))
         if args.command == "check-data":
             return check_data(config.data, config.conversations, config.locales)
         if args.command == "flow-diagram":
@@ -150,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_chat(config, args.user, args.lang))
         if args.command in DESK_COMMANDS:
             return asyncio.run(_desk(args, config))
+        if args.command == "run" and args.webhook:
+            from bot.channels.webhook import run_webhook
+
+            run_webhook(config)
+            return 0
         if args.command == "run":
             from bot.channels.telegram import run_polling
 

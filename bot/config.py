@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ ENVIRONMENT = {
     "LOTSE_BOT_USERNAME": "the bot's @username for invitation links when no token is set",
     "LOTSE_OVERALL_RATE": "messages per second to Telegram in all (default 30)",
     "LOTSE_BULK_RATE": "of those, messages per second for broadcasts and reminders (default 25)",
+    "LOTSE_WEBHOOK_URL": "webhook mode: the public https URL Telegram posts updates to",
+    "LOTSE_LISTEN": "webhook mode: address:port to listen on (default 127.0.0.1:8080)",
+    "LOTSE_WEBHOOK_SECRET": "webhook mode (required): the secret Telegram sends with each update",
     "LOTSE_BROADCASTS_PER_DAY": "at most this many broadcasts reach one person a day (default 2)",
 }
 
@@ -44,6 +48,9 @@ class Config:
     overall_rate: float = 30.0
     bulk_rate: float = 25.0
     broadcasts_per_day: int = 2
+    webhook_url: str = ""
+    listen: str = "127.0.0.1:8080"
+    webhook_secret: str = ""
 
     def __repr__(self) -> str:
         token = "set (hidden)" if self.telegram_token else "not set"
@@ -52,6 +59,16 @@ class Config:
             f"database={str(self.database)!r}, data={str(self.data)!r}, "
             f"timezone={self.timezone!r})"
         )
+
+    def require_webhook(self) -> None:
+        """Webhook mode needs a token, the public URL and a secret (1-256 of A-Za-z0-9_-)."""
+        self.require_token()
+        if not self.webhook_url:
+            raise ConfigError("LOTSE_WEBHOOK_URL is not set: the https URL Telegram posts to.")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", self.webhook_secret):
+            raise ConfigError(
+                "LOTSE_WEBHOOK_SECRET must be set: 16 to 256 characters of A-Z, a-z, 0-9, _ and -."
+            )
 
     def require_token(self) -> str:
         if not self.telegram_token:
@@ -111,4 +128,7 @@ def from_env(env: Mapping[str, str]) -> Config:
         overall_rate=rates[0],
         bulk_rate=rates[1],
         broadcasts_per_day=int(per_day),
+        webhook_url=env.get("LOTSE_WEBHOOK_URL", "").strip(),
+        listen=env.get("LOTSE_LISTEN", "").strip() or "127.0.0.1:8080",
+        webhook_secret=env.get("LOTSE_WEBHOOK_SECRET", "").strip(),
     )

@@ -367,6 +367,7 @@ class LotseService:
         async def forget(unit: Unit) -> None:
             await unit.counters.forget_comments_before(now - timedelta(days=COMMENT_DAYS))
             await unit.uploads.forget_before(now - timedelta(days=1))
+            await unit.chats.forget_updates_before(now - timedelta(days=1))
 
         await self.storage.run(forget)
 
@@ -407,6 +408,32 @@ class LotseService:
     async def first_group_notice(self, chat_id: str) -> bool:
         now = self.clock()
         return await self.storage.run(lambda unit: unit.chats.first_notice(chat_id, now))
+
+    async def seen_update(self, update_id: int) -> bool:
+        """True when this update was handled before (a webhook posted it again)."""
+        now = self.clock()
+        first = await self.storage.run(lambda unit: unit.chats.first_update(update_id, now))
+        return not first
+
+    async def healthy(self) -> bool:
+        """The database answers (for GET /healthz)."""
+        try:
+            await self.storage.run(lambda unit: unit.catalogue.latest(), write=False)
+        except Exception:
+            log.warning("the health check could not read the database", exc_info=True)
+            return False
+        return True
+
+    async def mark_unblocked(self, channel: str, external_id: str) -> None:
+        """The person unblocked the bot (Telegram's my_chat_member): messages may go again."""
+
+        async def unblock(unit: Unit) -> None:
+            user_id = await unit.people.user_id(channel, external_id)
+            if user_id is not None:
+                await unit.outbox.mark_unblocked(user_id)
+
+        await self.storage.run(unblock)
+        self.forget_cached(channel, external_id)
 
     async def mark_blocked(self, channel: str, external_id: str) -> None:
         """The person blocked the bot (a reply was refused): send them nothing more."""

@@ -23,6 +23,7 @@ from telegram.ext import (
     BaseRateLimiter,
     CallbackContext,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     ExtBot,
     MessageHandler,
@@ -49,6 +50,8 @@ from bot.service import LotseService
 log = logging.getLogger(__name__)
 
 DELIVERY = "delivery"
+# my_chat_member: Telegram tells when a person blocks or unblocks the bot.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 # Larger documents are refused without downloading them (Telegram lets bots fetch 20 MB).
 DOWNLOAD_MAX = 5 * 1024 * 1024
 CONCURRENT_UPDATES = 64
@@ -134,6 +137,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(private & filters.Document.ALL, on_document))
     application.add_handler(MessageHandler(private, on_other))
     application.add_handler(MessageHandler(~filters.ChatType.PRIVATE, on_group))
+    application.add_handler(ChatMemberHandler(on_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
 
 
@@ -293,6 +297,21 @@ async def on_group(update: Update, context: LotseContext) -> None:
     await context.bot.send_message(chat.id, esc(text), parse_mode=ParseMode.HTML)
 
 
+async def on_chat_member(update: Update, context: LotseContext) -> None:
+    """A person blocked the bot (nothing more is sent to them) or unblocked it."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    person = str(change.chat.id)
+    status = change.new_chat_member.status
+    if status in ("kicked", "left"):
+        await context.service.mark_blocked(CHANNEL, person)
+        log.info("a person blocked the bot")
+    elif status == "member":
+        await context.service.mark_unblocked(CHANNEL, person)
+        log.info("a person unblocked the bot")
+
+
 async def on_error(update: object, context: LotseContext) -> None:
     """Log the failure with its traceback; tell the person something went wrong, nothing more."""
     if isinstance(context.error, Forbidden):
@@ -318,4 +337,4 @@ async def on_error(update: object, context: LotseContext) -> None:
 def run_polling(config: Config) -> None:
     application = build_application(config)
     log.info("Lotse starts polling (%r)", config)
-    application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)

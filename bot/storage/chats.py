@@ -1,4 +1,4 @@
-"""Queries for group chats (the only SQL for them)."""
+"""Queries for group chats and for the update ids a webhook saw (the only SQL for them)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,17 @@ class ChatRepository:
             (chat_id, now),
         )
         return changed > 0
+
+    async def first_update(self, update_id: int, now: datetime) -> bool:
+        """True the first time an update id is seen (a webhook may post it again)."""
+        changed = await self.tx.execute(
+            "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?) "
+            "ON CONFLICT (update_id) DO NOTHING",
+            (update_id, now),
+        )
+        return changed > 0
+
+    async def forget_updates_before(self, moment: datetime) -> int:
+        return await self.tx.execute(
+            "DELETE FROM handled_updates WHERE handled_at < ?", (moment,)
+        )

@@ -227,6 +227,11 @@ class OutboxRepository:
             (now, user_id),
         )
 
+    async def mark_unblocked(self, user_id: int) -> None:
+        """The person let the bot write again (Telegram said so): blocked rows stay as they
+        were (they are not sent late), new ones go out."""
+        await self.tx.execute("UPDATE users SET blocked_at = NULL WHERE id = ?", (user_id,))
+
     async def counts(self) -> dict[str, int]:
         rows = await self.tx.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
         return {row["status"]: int(row["n"]) for row in rows}
