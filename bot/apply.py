@@ -82,7 +82,14 @@ async def _answer(unit: Unit, ctx: Context, effect: fx.RecordAnswer) -> bool:
     return False
 
 
+async def _keep(unit: Unit, ctx: Context, effect: fx.KeepData) -> bool:
+    if ctx.user_id is not None:
+        await unit.people.mark_kept(ctx.user_id, ctx.now)
+    return False
+
+
 APPLY: dict[type, Runner] = {
+    fx.KeepData: _keep,  # type: ignore[dict-item]
     fx.Count: _count,  # type: ignore[dict-item]
     fx.KeepComment: _comment,  # type: ignore[dict-item]
     fx.KeepUpload: _upload,  # type: ignore[dict-item]

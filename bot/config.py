@@ -25,6 +25,9 @@ ENVIRONMENT = {
     "LOTSE_WEBHOOK_URL": "webhook mode: the public https URL Telegram posts updates to",
     "LOTSE_LISTEN": "webhook mode: address:port to listen on (default 127.0.0.1:8080)",
     "LOTSE_WEBHOOK_SECRET": "webhook mode (required): the secret Telegram sends with each update",
+    "LOTSE_OPERATOR_NAME": "who runs this Lotse, shown in /privacy (e.g. Landkreis Helmstedt)",
+    "LOTSE_OPERATOR_CONTACT": "how to reach them about data protection, shown in /privacy",
+    "LOTSE_RETENTION_DAYS": "erase a person after this many days without use (default 365)",
     "LOTSE_BROADCASTS_PER_DAY": "at most this many broadcasts reach one person a day (default 2)",
 }
 
@@ -48,6 +51,9 @@ class Config:
     overall_rate: float = 30.0
     bulk_rate: float = 25.0
     broadcasts_per_day: int = 2
+    retention_days: int = 365
+    operator_name: str = ""
+    operator_contact: str = ""
     webhook_url: str = ""
     listen: str = "127.0.0.1:8080"
     webhook_secret: str = ""
@@ -116,6 +122,9 @@ def from_env(env: Mapping[str, str]) -> Config:
     per_day = env.get("LOTSE_BROADCASTS_PER_DAY", "").strip() or "2"
     if not per_day.isdigit() or int(per_day) < 1:
         raise ConfigError("LOTSE_BROADCASTS_PER_DAY must be a whole number, 1 or more.")
+    retention = env.get("LOTSE_RETENTION_DAYS", "").strip() or "365"
+    if not retention.isdigit() or int(retention) < 30:
+        raise ConfigError("LOTSE_RETENTION_DAYS must be a whole number of days, 30 or more.")
     return Config(
         telegram_token=token,
         api_base_url=base_url,
@@ -128,6 +137,9 @@ def from_env(env: Mapping[str, str]) -> Config:
         overall_rate=rates[0],
         bulk_rate=rates[1],
         broadcasts_per_day=int(per_day),
+        retention_days=int(retention),
+        operator_name=env.get("LOTSE_OPERATOR_NAME", "").strip(),
+        operator_contact=env.get("LOTSE_OPERATOR_CONTACT", "").strip(),
         webhook_url=env.get("LOTSE_WEBHOOK_URL", "").strip(),
         listen=env.get("LOTSE_LISTEN", "").strip() or "127.0.0.1:8080",
         webhook_secret=env.get("LOTSE_WEBHOOK_SECRET", "").strip(),

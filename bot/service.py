@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,18 +23,19 @@ from bot.catalogue_store import changed_files, commit, import_folder, live
 from bot.config import Config
 from bot.content import Content
 from bot.content.files import FolderFiles, all_texts
-from bot.core import desk_views, engine, event_views, search_views
+from bot.core import desk_views, engine, event_views, profile_views, search_views
 from bot.core.access import Actor
 from bot.core.catalogue import CatalogueError
 from bot.core.dialogue_io import Input, Reply
 from bot.core.effects import DESK, Erase
 from bot.core.profile import Session
 from bot.core.reminders import change_message, changed_events, messages
-from bot.core.world import World
+from bot.core.world import Operator, World
 from bot.desk import Desk, live_files
 from bot.locks import KeyedLocks
 from bot.news import announce_new_offers
 from bot.reports import digest_reply
+from bot.retention import keep_or_forget
 from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
 from bot.storage.people import Snapshot, snapshot_of
@@ -108,6 +109,8 @@ class LotseService:
         self.locks = KeyedLocks()
         self.desk = Desk(self, admins)
         self.broadcaster = Broadcaster(self)
+        self.operator = Operator()  # LOTSE_OPERATOR_NAME, _CONTACT, LOTSE_RETENTION_DAYS
+        self._retention_day: date | None = None
 
     @classmethod
     async def open(
@@ -125,6 +128,9 @@ class LotseService:
             gc.freeze()
             service = cls(storage, content, config.timezone, clock, config.data, config.admins)
             service.broadcaster.daily_cap = config.broadcasts_per_day
+            service.operator = Operator(
+                config.operator_name, config.operator_contact, config.retention_days
+            )
             service.broadcaster.rate = config.bulk_rate
             await service.check_storage(content)
             await service.desk.load_staff()
@@ -139,7 +145,8 @@ class LotseService:
     @property
     def world(self) -> World:
         now = self.clock()
-        return self.content.world(now.astimezone(self.zone).date(), now)
+        world = self.content.world(now.astimezone(self.zone).date(), now)
+        return replace(world, operator=self.operator) if self.operator.name else world
 
     @property
     def fields(self) -> dict[str, str]:
@@ -177,6 +184,10 @@ class LotseService:
         await self.desk.staff_changed()
         await self.desk.weekly_upkeep()
         await self.desk.monthly_snapshots()
+        today = self.clock().date()
+        if self._retention_day != today:
+            self._retention_day = today
+            await keep_or_forget(self, self.operator.retention_days)
 
     # -- one input -------------------------------------------------------------------------
 
@@ -380,6 +391,8 @@ class LotseService:
             offers = [world.catalogue.offers[o] for o in row.payload.get("offers", [])
                       if o in world.catalogue.offers]  # fmt: skip
             return search_views.new_offers_news(t, world, offers) if offers else None
+        if row.kind == "retention":
+            return profile_views.retention_question(t, int(row.payload.get("days", 14)))
         if row.kind == "broadcast":
             return self.broadcaster.render(row)
         if row.kind == "digest":

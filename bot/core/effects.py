@@ -95,6 +95,11 @@ class KeepUpload:
 
 
 @dataclass(frozen=True)
+class KeepData:
+    """The person answered the retention question: keep their data (ask again next time)."""
+
+
+@dataclass(frozen=True)
 class CreateInvitation:
     """A one-time code for a role in a district (a provider's name for the provider role)."""
 
@@ -172,6 +177,7 @@ DESK = (CreateInvitation, AcceptInvitation, SendTemplate, StageEdit, StageRollba
 
 Effect = (
     Erase
+    | KeepData
     | Count
     | Subscribe
     | Unsubscribe

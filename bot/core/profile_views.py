@@ -7,7 +7,7 @@ from collections.abc import Sequence, Set
 from bot.core import callback, kinds
 from bot.core.dialogue_io import Button, Reply
 from bot.core.profile import Session
-from bot.core.text import Translator, bold, esc
+from bot.core.text import Translator, bold, esc, html_format
 from bot.core.views import number, show_offers_button
 from bot.core.world import World
 
@@ -116,8 +116,44 @@ def privacy_view(t: Translator, world: World, session: Session, shown: Set[str])
             ),
         ]
     )
+    text = "\n\n".join([text, *privacy_facts(t, world)])
     button = Button(t.gettext("Delete all my data"), callback.encode("pr", "x", "ask"))
     return Reply(text, ((button,),))
+
+
+def privacy_facts(t: Translator, world: World) -> list[str]:
+    """Who is responsible, how long answers are kept without use, and Telegram's part."""
+    operator = world.operator
+    facts = []
+    if operator.name:
+        facts.append(html_format(
+            t.gettext("Responsible for your data: {name}. Contact: {contact}"),
+            name=operator.name, contact=operator.contact or "–",
+        ))  # fmt: skip
+    days = operator.retention_days
+    facts.append(esc(t.ngettext(
+        "If you do not use Lotse for {days} day, I delete your answers (I ask you before).",
+        "If you do not use Lotse for {days} days, I delete your answers (I ask you before).",
+        days,
+    ).format(days=days)))  # fmt: skip
+    facts.append(esc(t.gettext("Telegram itself also sees your messages.")))
+    return facts
+
+
+def retention_question(t: Translator, days: int) -> Reply:
+    """Asked once, 14 days before inactive data is deleted."""
+    text = t.ngettext(
+        "You have not used Lotse for a long time. In {days} day I will delete your answers. "
+        "Do you want to keep them?",
+        "You have not used Lotse for a long time. In {days} days I will delete your answers. "
+        "Do you want to keep them?",
+        days,
+    ).format(days=days)
+    rows = (
+        (Button(t.gettext("Keep my data"), callback.encode("pr", "k", "yes")),),
+        (Button(t.gettext("Delete now"), callback.encode("pr", "x", "ask")),),
+    )
+    return Reply(esc(text), rows)
 
 
 def erase_question(t: Translator) -> Reply:

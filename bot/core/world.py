@@ -42,6 +42,15 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Operator:
+    """Who runs this Lotse (said in /privacy) and how long data is kept without use."""
+
+    name: str = ""
+    contact: str = ""
+    retention_days: int = 365
+
+
+@dataclass(frozen=True)
 class World:
     flows: dict[str, Flow]
     tables: Tables
@@ -57,6 +66,7 @@ class World:
     # The moment of this input (UTC); `today` is its date in the district's time zone.
     now: datetime = datetime(1970, 1, 1, tzinfo=UTC)
     version: int = 0  # the content version, changed by every swap
+    operator: Operator = field(default_factory=lambda: Operator())
 
     @property
     def profile_flow(self) -> Flow:

@@ -104,6 +104,10 @@ def profile_of(row: Any, columns: list[str], fields: Mapping[str, str]) -> Profi
     return profile
 
 
+# When a person last did something: their conversation state or answers were written.
+_ACTIVE = "COALESCE(c.updated_at, p.updated_at, u.created_at)"
+
+
 class PeopleRepository:
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
@@ -255,6 +259,54 @@ class PeopleRepository:
             "DELETE FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
         )
         return changed > 0
+
+    async def to_ask(self, inactive_before: datetime) -> list[tuple[int, str, str]]:
+        """Retention: (user id, channel, external id) of people whose last input was before
+        `inactive_before` and who were not asked since that input."""
+        return await self._inactive(inactive_before, "(u.retention_asked_at IS NULL "
+                                    f"OR u.retention_asked_at < {_ACTIVE})", ())  # fmt: skip
+
+    async def to_forget(
+        self, inactive_before: datetime, asked_before: datetime
+    ) -> list[tuple[int, str, str]]:
+        """Retention: people inactive since before `inactive_before` who were asked after their
+        last input, and before `asked_before` (they had their time to answer)."""
+        return await self._inactive(
+            inactive_before,
+            f"u.retention_asked_at IS NOT NULL AND u.retention_asked_at > {_ACTIVE} "
+            "AND u.retention_asked_at <= ?",
+            (asked_before,),
+        )
+
+    async def _inactive(
+        self, before: datetime, condition: str, values: tuple
+    ) -> list[tuple[int, str, str]]:
+        rows = await self.tx.fetchall(
+            f"""
+            SELECT u.id, u.channel, u.external_id FROM users u
+            LEFT JOIN conversation_state c ON c.user_id = u.id
+            LEFT JOIN profiles p ON p.user_id = u.id
+            WHERE {_ACTIVE} < ? AND {condition}
+            ORDER BY u.id
+            """,
+            (before, *values),
+        )
+        return [(int(r["id"]), r["channel"], r["external_id"]) for r in rows]
+
+    async def mark_asked(self, user_id: int, now: datetime) -> None:
+        """Retention: the person was asked now whether to keep their data."""
+        await self.tx.execute(
+            "UPDATE users SET retention_asked_at = ? WHERE id = ?", (now, user_id)
+        )
+
+    async def mark_kept(self, user_id: int, now: datetime) -> None:
+        """Retention: the person chose to keep their data; that answer is activity."""
+        await self.tx.execute(
+            "UPDATE users SET retention_asked_at = NULL WHERE id = ?", (user_id,)
+        )
+        await self.tx.execute(
+            "UPDATE conversation_state SET updated_at = ? WHERE user_id = ?", (now, user_id)
+        )
 
     async def with_new_offers(self) -> list[tuple[str, str]]:
         """Who asked to be told about new offers (and has not blocked the bot)."""

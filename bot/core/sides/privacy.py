@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import interpreter
-from bot.core.effects import Erase
+from bot.core.effects import Erase, KeepData
 from bot.core.profile import forget
 from bot.core.profile_views import erase_question, privacy_view
 from bot.core.staff_views import staff_privacy
@@ -39,5 +39,14 @@ def erase(turn: Turn, args: tuple[str, ...]) -> None:
         interpreter.reask_or_menu(turn)
 
 
+def keep(turn: Turn, args: tuple[str, ...]) -> None:
+    """The answer to the retention question: keep the data (this input counts as activity)."""
+    if not turn.session.consented:
+        return
+    turn.effect(KeepData())
+    turn.note(turn.t.gettext("Okay. I keep your answers."))
+    interpreter.reask_or_menu(turn)
+
+
 COMMANDS = (Command("privacy", N_("see what I save, delete everything"), privacy, order=70),)
-ROUTES = (Route("pr", "x", erase, arity=1),)
+ROUTES = (Route("pr", "x", erase, arity=1), Route("pr", "k", keep, arity=1))
