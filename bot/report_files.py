@@ -56,16 +56,11 @@ def _bars(title: str, items: list[tuple[str, int]], note: str, empty: str) -> by
 
 
 def gaps_chart(report: Report, n: Names) -> bytes:
-    t = n.t
-    items = [(gap_sentence(n, k, count).rsplit(":", 1)[0], count) for k, count in report.gaps]
-    return _bars(
-        t.gettext("People for whom no offer fits (largest groups)"), items,
-        t.gettext("Groups under 5 people are not shown."), t.gettext("No group of 5 or more."),
-    )  # fmt: skip
+    return digest_chart(n, list(report.gaps))
 
 
 def digest_chart(n: Names, gaps: list) -> bytes:
-    """The weekly digest's chart: the largest gaps as planned (keys and counts)."""
+    """The largest gaps, (keys, count) each: of a report, or as a weekly digest planned them."""
     t = n.t
     items = [(gap_sentence(n, tuple(keys), int(count)).rsplit(":", 1)[0], int(count))
              for keys, count in gaps]  # fmt: skip

@@ -1,6 +1,10 @@
 """Broadcasts in words: the composer with its live count of recipients per language, the
 segment screens, the message exactly as a recipient sees it, the confirmation, the progress
-message with Pause, Resume and Cancel, the delivery report and the list of past broadcasts."""
+message with Pause, Resume and Cancel, the delivery report and the list of past broadcasts.
+
+One module, over 300 lines: every screen of one wizard, sharing its option lists and names; the
+logic is elsewhere (bot/core/broadcasts.py).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from bot.core.keys import GERMAN_LEVELS, INTERESTS, STATUSES
 from bot.core.report import AGE_BANDS
 from bot.core.report_views import names
 from bot.core.text import Translator, bold, esc, html_format, ltr
-from bot.core.views import number, short
+from bot.core.views import number, page_buttons, short
 from bot.core.world import World
 
 PAGE = 8
@@ -155,15 +159,7 @@ def dimension_screen(
                 callback.encode("bc", "t", i, dimension, wire(v), str(page))),)
         for v in shown
     ]  # fmt: skip
-    nav = []
-    if page > 1:
-        nav.append(Button(t.gettext("‹ Previous"), callback.encode("bc", "d", i, dimension,
-                                                                   str(page - 1))))  # fmt: skip
-    if page < pages:
-        nav.append(Button(t.gettext("More ›"), callback.encode("bc", "d", i, dimension,
-                                                               str(page + 1))))  # fmt: skip
-    if nav:
-        rows.append(tuple(nav))
+    rows.extend(page_buttons(t, "bc", "d", page, pages, (i, dimension)))
     rows.append((Button(t.gettext("✔ Done"), callback.encode("bc", "o", i)),))
     count = t.ngettext("{count} person with this choice.", "{count} people with this choice.",
                        draft.total).format(count=number(t, draft.total))  # fmt: skip
@@ -220,13 +216,7 @@ def link_screen(t: Translator, world: World, draft: Draft, page: int) -> Reply:
         title = (world.catalogue.offers[key].title_de if kind == "o"
                  else world.events[key].title_de)  # fmt: skip
         rows.append((Button(short(f"{key}: {title}"), callback.encode("bc", "q", i, item)),))
-    nav = []
-    if page > 1:
-        nav.append(Button(t.gettext("‹ Previous"), callback.encode("bc", "k", i, str(page - 1))))
-    if page < pages:
-        nav.append(Button(t.gettext("More ›"), callback.encode("bc", "k", i, str(page + 1))))
-    if nav:
-        rows.append(tuple(nav))
+    rows.extend(page_buttons(t, "bc", "k", page, pages, (i,)))
     rows.append((Button(t.gettext("No button"), callback.encode("bc", "q", i, "none")),))
     rows.append((Button(t.gettext("‹ Back"), callback.encode("bc", "o", i)),))
     text = esc(t.gettext("A button under the message, to an offer or an event (its details come "

@@ -10,7 +10,7 @@ from bot.core.access import ADMIN, COORDINATOR, PROVIDER, VOLUNTEER, Actor, Gran
 from bot.core.desk import InvitationInfo, StaffEntry
 from bot.core.dialogue_io import Attachment, Button, Reply
 from bot.core.text import Translator, bold, esc, html_format, ltr
-from bot.core.views import numbered, page_buttons, short
+from bot.core.views import district_buttons, numbered, page_buttons, short
 from bot.core.world import World
 
 PROVIDERS_PAGE = 8
@@ -194,10 +194,7 @@ def invite_label(t: Translator, role: str) -> str:
 
 
 def choose_district(t: Translator, world: World, role: str, districts: list[str]) -> Reply:
-    rows = [
-        (Button(short(district_name(world, d)), callback.encode("st", "d", role, d)),)
-        for d in districts
-    ]
+    rows = district_buttons(world, districts, "st", "d", role)
     return Reply(esc(t.gettext("For which district?")), tuple(rows))
 
 

@@ -4,12 +4,15 @@ short labels. Views are pure: they read the session and never change it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.core import callback
 from bot.core.dialogue_io import Button
 from bot.core.flow import Flow
 from bot.core.text import Translator, esc, ltr
+
+if TYPE_CHECKING:
+    from bot.core.world import World
 
 T = TypeVar("T")
 BUTTON_LABEL_MAX = 40
@@ -73,3 +76,15 @@ def page_buttons(
         following = callback.encode(namespace, action, *args, str(page + 1))
         nav.append(Button(t.gettext("More ›"), following))
     return [tuple(nav)] if nav else []
+
+
+def district_buttons(
+    world: World, districts: list[str], namespace: str, action: str, *before: str
+) -> Rows:
+    """One button per district (its name), `<ns>:<action>[:before]:<district>`."""
+    return [
+        (Button(short(world.catalogue.districts[d].name),
+                callback.encode(namespace, action, *before, d)),)
+        for d in districts
+        if d in world.catalogue.districts
+    ]  # fmt: skip
