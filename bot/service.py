@@ -3,6 +3,10 @@ changed in one transaction, reply.
 
 The content (conversations, catalogue, events, translations) can be replaced while the bot
 runs (`replace_content`); every input reads the content of its moment.
+
+One module, over 300 lines: the input path, the content swaps, the outbox rendering and the
+periodic jobs meet here; each delegates to its module (desk, broadcasting, reports, news,
+retention).
 """
 
 from __future__ import annotations
@@ -145,8 +149,7 @@ class LotseService:
     @property
     def world(self) -> World:
         now = self.clock()
-        world = self.content.world(now.astimezone(self.zone).date(), now)
-        return replace(world, operator=self.operator) if self.operator.name else world
+        return self.content.world(now.astimezone(self.zone).date(), now, self.operator)
 
     @property
     def fields(self) -> dict[str, str]:

@@ -21,7 +21,7 @@ from bot.core.flow import Flow
 from bot.core.places import PlaceIndex
 from bot.core.search import SearchIndex
 from bot.core.tables import Tables
-from bot.core.world import World
+from bot.core.world import Operator, World
 from bot.i18n import Catalogues
 
 
@@ -93,7 +93,7 @@ class Content:
     def profile_fields(self) -> dict[str, str]:
         return profile_fields(self.flows)
 
-    def world(self, today: date, now: datetime) -> World:
+    def world(self, today: date, now: datetime, operator: Operator | None = None) -> World:
         return World(
             flows=self.flows,
             tables=self.tables,
@@ -108,4 +108,5 @@ class Content:
             events=self.events,
             now=now,
             version=self.version,
+            operator=operator or Operator(),
         )
