@@ -22,7 +22,7 @@ from bot.core import desk_views
 from bot.core.access import ADMIN, COORDINATOR, PROVIDER, VOLUNTEER, Grant
 from bot.core.catalogue import CatalogueError
 from bot.core.staff_views import grant_text
-from bot.desk import create_invitation, qr_png
+from bot.invitations import create_invitation, qr_png
 from bot.service import LotseService
 
 ROLES = (ADMIN, COORDINATOR, PROVIDER, VOLUNTEER)

@@ -3,20 +3,19 @@ table and LOTSE_ADMINS), what the core needs looked up first (`prepare`), and th
 (invitations, the template, staged changes, Confirm) with the replies they produce.
 
 The core decides; this module does the I/O and asks the views for every text.
+
+One module, over 300 lines: every staff effect needs who is asking (the staff grants held in
+memory) and the live catalogue; invitations are in bot/invitations.py, reports in
+bot/reports.py, broadcasts in bot/broadcasting.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-
-import segno
 
 from bot.catalogue_store import changed_files
 from bot.content.changes import (
@@ -41,6 +40,7 @@ from bot.core.profile import Session
 from bot.core.sides.broadcasts import SENDERS
 from bot.core.sides.staff import INVITE_PREFIX, INVITERS
 from bot.core.text import Translator
+from bot.invitations import code_hash, create_invitation, invitation_info, qr_png
 from bot.reports import keep_snapshots, plan_digests, report_replies
 from bot.storage.unit import Unit
 
@@ -49,57 +49,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INVITATION_DAYS = 7
 STAGED_HOURS = 24
 UPKEEP_HOUR = 9  # Monday, local time: the weekly upkeep list
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Key = tuple[str, str]  # (channel, external id)
 StaffHook = Callable[[str, str], Awaitable[None]]
-
-
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
-def new_code() -> str:
-    """96 random bits, URL-safe: `inv_` and 16 characters of A-Za-z0-9_- (a /start payload)."""
-    return INVITE_PREFIX + secrets.token_urlsafe(12)
-
-
-def invitation_link(username: str, code: str) -> str:
-    return f"https://t.me/{username}?start={code}" if username else ""
-
-
-def qr_png(text: str) -> bytes:
-    out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="png", scale=8, border=4)
-    return out.getvalue()
-
-
-@dataclass(frozen=True)
-class Invitation:
-    code: str
-    link: str  # "" when the bot's username is unknown
-    expires: datetime
-
-
-async def create_invitation(
-    unit: Unit, grant: Grant, created_by: str, now: datetime, username: str
-) -> Invitation:
-    code = new_code()
-    expires = now + timedelta(days=INVITATION_DAYS)
-    await unit.staff.invite(
-        code_hash(code), grant.role, grant.district, grant.provider, created_by, now, expires
-    )
-    return Invitation(code, invitation_link(username, code), expires)
-
-
-async def invitation_info(unit: Unit, code: str, now: datetime) -> InvitationInfo:
-    row = await unit.staff.invitation(code_hash(code))
-    if row is None:
-        return InvitationInfo(code, "unknown")
-    state = "used" if row.used_at else "expired" if row.expires_at <= now else "valid"
-    return InvitationInfo(code, state, row.role, row.district, row.provider)
 
 
 class Desk:

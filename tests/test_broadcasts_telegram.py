@@ -12,7 +12,7 @@ from bot.channels.telegram import SERVICE
 from bot.content import Content
 from bot.core.access import COORDINATOR, Grant
 from bot.core.profile import Profile, Session
-from bot.desk import create_invitation
+from bot.invitations import create_invitation
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.clock import Clock
 from tests.support.db import rows

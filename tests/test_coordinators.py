@@ -13,7 +13,7 @@ import openpyxl
 from bot.content.changes import parse_csv
 from bot.core.access import COORDINATOR, PROVIDER, Grant
 from bot.core.dialogue_io import Input, Upload
-from bot.desk import Invitation, code_hash, create_invitation
+from bot.invitations import Invitation, code_hash, create_invitation
 from bot.outbox import Sender
 from bot.service import LotseService
 from tests.conftest import NOW

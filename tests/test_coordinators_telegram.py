@@ -14,7 +14,7 @@ import openpyxl
 from bot.channels.telegram import SERVICE
 from bot.content import Content
 from bot.core.access import COORDINATOR, Grant
-from bot.desk import create_invitation
+from bot.invitations import create_invitation
 from tests.conftest import FIXTURE_DATA
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram import User, asks, no_rejected_requests, running_bot, shows_offers
