@@ -1,7 +1,12 @@
 """Broadcasts as the service carries them out: drafts with their live count of recipients, the
 duplicate guard, the daily cap, one outbox row per recipient made when sending starts (with an
 expiry), progress, pause, resume, cancel, withdrawal, and the message as each recipient reads
-it. Sending itself is the outbox's: at most once, at Telegram's pace, in the bulk lane."""
+it. Sending itself is the outbox's: at most once, at Telegram's pace, in the bulk lane.
+
+One module, over 300 lines: every action of the composer, the sending and its progress work on
+the same broadcast row and its recipients; the segment logic is in bot/core/broadcasts.py and
+the screens in bot/core/broadcast_views.py.
+"""
 
 from __future__ import annotations
 

@@ -40,6 +40,11 @@ async def populate(service: LotseService) -> None:
             )
 
 
+async def broadcasts_sent(service: LotseService, clock: Clock) -> list[tuple[str, str, str]]:
+    """What the outbox sends now that is a broadcast: (who, kind, text)."""
+    return [s for s in await drain(service, clock) if s[1] == "broadcast"]
+
+
 def broadcast_id(chat: Transcript) -> str:
     return next(b.data.split(":")[2] for b in chat.buttons if b.data.startswith("bc:"))
 
@@ -87,7 +92,7 @@ async def test_compose_preview_send_and_everyone_gets_it_once_in_their_language(
     assert "Send this to 10 people now?" in coordinator.text
     await coordinator.press(f"bc:y:{i}:1")
     assert "Sent 0, left 10" in coordinator.text and "⏸ Pause" in coordinator.labels
-    sent = [s for s in await drain(lotse, clock) if s[1] == "broadcast"]
+    sent = await broadcasts_sent(lotse, clock)
     assert len(sent) == 10 and len({who for who, _, _ in sent}) == 10
     by_text = [text for _, _, text in sent]
     assert sum("أماكن تدريب جديدة" in text for text in by_text) == 6
@@ -105,11 +110,11 @@ async def test_pause_resume_cancel(lotse: LotseService, clock: Clock) -> None:
     await coordinator.press(f"bc:y:{i}:1")
     await coordinator.press(f"bc:h:{i}")
     assert "Paused" in coordinator.text
-    assert [s for s in await drain(lotse, clock) if s[1] == "broadcast"] == []
+    assert await broadcasts_sent(lotse, clock) == []
     await coordinator.press(f"bc:r:{i}")
     await coordinator.press(f"bc:c:{i}")
     assert "Cancelled" in coordinator.text
-    assert [s for s in await drain(lotse, clock) if s[1] == "broadcast"] == []
+    assert await broadcasts_sent(lotse, clock) == []
     statuses = await rows(lotse, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
     assert {r["status"]: r["n"] for r in statuses} == {"cancelled": 10}
 
@@ -147,10 +152,10 @@ async def test_a_scheduled_broadcast_starts_on_time_with_who_is_there_then(
     late = Transcript(lotse, user="late")  # joins after composing, before the time
     await late.onboard(age="17", interests=("Vocational training",), status="Duldung")
     await lotse.broadcaster.tick()
-    assert [s for s in await drain(lotse, clock) if s[1] == "broadcast"] == []
+    assert await broadcasts_sent(lotse, clock) == []
     clock.now = NOW + timedelta(hours=1, minutes=31)
     await lotse.broadcaster.tick()
-    sent = [s for s in await drain(lotse, clock) if s[1] == "broadcast"]
+    sent = await broadcasts_sent(lotse, clock)
     assert "late" in {who for who, _, _ in sent} and len(sent) == 11
 
 
@@ -164,7 +169,7 @@ async def test_news_turned_off_is_respected(lotse: LotseService, clock: Clock) -
     coordinator = await staff_member(lotse, "c1")
     i = await compose(coordinator)
     await coordinator.press(f"bc:y:{i}:1")
-    sent = [s for s in await drain(lotse, clock) if s[1] == "broadcast"]
+    sent = await broadcasts_sent(lotse, clock)
     assert "y1" not in {who for who, _, _ in sent} and len(sent) == 10
 
 
@@ -254,7 +259,7 @@ async def test_unsent_messages_expire_and_the_daily_cap_is_a_setting(
     await coordinator.press(f"bc:h:{i}")  # paused, then resumed too late
     await coordinator.press(f"bc:r:{i}")
     clock.now = NOW + timedelta(hours=12, minutes=1)
-    assert [s for s in await drain(lotse, clock) if s[1] == "broadcast"] == []
+    assert await broadcasts_sent(lotse, clock) == []
     statuses = await rows(lotse, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
     assert {r["status"]: r["n"] for r in statuses} == {"expired": 10}
 

@@ -4,6 +4,10 @@ No decisions here: every update becomes one `Input` for `LotseService.handle`, e
 one sendMessage (or an edit of the tapped message). All handlers are registered in
 `register_handlers`. Updates are processed concurrently; the service keeps each person's
 inputs and replies in order.
+
+One module, over 300 lines: the translation of every update type to an Input (and the staff
+menus, progress edits and withdrawals that need the Application) lives here; sending is in
+telegram_send.py, the rate limiter in rate_limit.py, webhook mode in webhook.py.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ comments and drop-downs that they fill in.
 
 Reading never raises for a bad file: every problem comes back as text for the coordinator, as
 `<filename>: <problem>` or `<filename>, sheet <name>: <problem>`.
+
+One module, over 300 lines: reading uploads and writing the template share the cell rules (text
+format, dates, lists) that must match both ways.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ people looked for, how offers and events are used, and the paths offers lead alo
 Computed at report time from the stored profiles (aggregates only, never a single person) and
 from the counters; every count goes through `suppression` before anyone sees it. People with
 the same answers are assessed once (a district has many people and few offers).
+
+One module, over 300 lines: the tables, their sum constraints and the assessment of distinct
+answers are built in one pass over the people; split, the constraints would have to be rebuilt
+from the outside.
 """
 
 from __future__ import annotations

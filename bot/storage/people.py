@@ -3,6 +3,9 @@ only SQL for them).
 
 Profile fields are columns of `profiles` named like the fields the flows declare; which
 columns exist is checked at start (`missing_profile_columns`). Lists are stored as JSON text.
+
+One module, over 300 lines: all SQL about the people table and the rows that hang on it
+(profile, state, marks, retention), so that erasure has one place.
 """
 
 from __future__ import annotations
