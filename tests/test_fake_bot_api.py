@@ -24,6 +24,11 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeChatAdministrators,
     BotCommandScopeChatMember,
+    ChatFullInfo,
+    ChatMemberAdministrator,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
     CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -31,6 +36,10 @@ from telegram import (
     InputFile,
     InputTextMessageContent,
     MessageId,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
     SwitchInlineQueryChosenChat,
     Update,
 )
@@ -1229,3 +1238,280 @@ async def test_without_a_flood_limit_sends_are_only_counted(api: FakeBotAPI, bot
         await bot.send_message(USER, "schnell")
     stats = api.flood_stats()
     assert (stats.accepted, stats.rejected, stats.max_to_one_chat_in_one_second) == (5, 0, 5)
+
+
+# --- forwards, contact cards and replies ---------------------------------------------------------
+
+
+async def test_forwards_carry_each_kind_of_origin(api: FakeBotAPI, bot: Bot) -> None:
+    api.forward_message(
+        USER,
+        "Termin am Montag",
+        origin_user_id=5151,
+        origin_name="Frau Keller",
+        origin_date=1_700_000_000,
+        first_name="Amina",
+    )
+    api.forward_message(USER, "Kurs ab 1.9.", origin="hidden_user", origin_name="Jobcenter")
+    api.forward_message(
+        USER, "Elternabend", origin="chat", origin_chat_id=-100777, origin_name="Eltern 5b"
+    )
+    api.forward_message(
+        USER,
+        "Neue Kurse",
+        origin="channel",
+        origin_chat_id=-100888,
+        origin_name="VHS Helmstedt",
+        origin_message_id=42,
+    )
+    api.send_message(USER, "Was heißt das?")
+    updates = await bot.get_updates(timeout=0)
+    user, hidden, chat, channel, plain = (u.message for u in updates)
+    assert user is not None and hidden is not None and chat is not None and channel is not None
+    assert all(filters.FORWARDED.check_update(u) for u in updates[:4])
+    assert plain is not None and plain.forward_origin is None
+    assert not filters.FORWARDED.check_update(updates[4])
+
+    assert isinstance(user.forward_origin, MessageOriginUser)
+    assert user.forward_origin.sender_user.id == 5151
+    assert user.forward_origin.sender_user.first_name == "Frau Keller"
+    assert user.forward_origin.date == dtm.datetime.fromtimestamp(1_700_000_000, dtm.UTC)
+    assert user.from_user is not None and user.from_user.id == USER
+    assert (user.chat.id, user.text) == (USER, "Termin am Montag")
+    assert isinstance(hidden.forward_origin, MessageOriginHiddenUser)
+    assert hidden.forward_origin.sender_user_name == "Jobcenter"
+    assert isinstance(chat.forward_origin, MessageOriginChat)
+    sender_chat = chat.forward_origin.sender_chat
+    assert (sender_chat.id, sender_chat.type, sender_chat.title) == (
+        -100777,
+        "supergroup",
+        "Eltern 5b",
+    )
+    assert isinstance(channel.forward_origin, MessageOriginChannel)
+    assert (channel.forward_origin.chat.type, channel.forward_origin.chat.title) == (
+        "channel",
+        "VHS Helmstedt",
+    )
+    assert channel.forward_origin.message_id == 42
+
+    with pytest.raises(ValueError, match="origin_user_id"):
+        api.forward_message(USER, "von wem?")
+    with pytest.raises(ValueError, match="origin is one of"):
+        api.forward_message(USER, "x", origin="bot", origin_user_id=1)
+    with pytest.raises(ValueError, match="origin_chat_id"):
+        api.forward_message(USER, "x", origin="channel", origin_chat_id=5)
+
+
+async def test_forwarded_photos_and_contact_cards(api: FakeBotAPI, file_bot: Bot) -> None:
+    png = tiny_png(40, 30)
+    api.forward_message(USER, "Zeugnis", origin="hidden_user", origin_name="Schule", photo=png)
+    card = {"phone_number": "+49 5351 1234", "first_name": "Frau", "last_name": "Keller"}
+    api.forward_message(USER, None, origin_user_id=5151, contact=card)
+    api.send_contact(USER, "+4915112345678", "Amina", contact_user_id=USER)
+    api.send_contact(USER, "05351 9876", "Beratung", contact_last_name="Caritas")
+    updates = await file_bot.get_updates(timeout=0)
+    photo, forwarded_card, own, other = (u.message for u in updates)
+    assert photo is not None and forwarded_card is not None
+    assert own is not None and other is not None
+
+    assert isinstance(photo.forward_origin, MessageOriginHiddenUser)
+    assert photo.caption == "Zeugnis" and photo.photo
+    downloaded = await (await file_bot.get_file(photo.photo[-1].file_id)).download_as_bytearray()
+    assert bytes(downloaded) == png
+    assert isinstance(forwarded_card.forward_origin, MessageOriginUser)
+    assert forwarded_card.contact is not None and forwarded_card.text is None
+    assert forwarded_card.contact.phone_number == "+49 5351 1234"
+    assert forwarded_card.contact.last_name == "Keller"
+
+    assert all(filters.CONTACT.check_update(u) for u in updates[1:])
+    assert own.forward_origin is None and own.contact is not None
+    assert own.contact.phone_number == "+4915112345678"
+    assert own.from_user is not None and own.contact.user_id == own.from_user.id == USER
+    assert other.contact is not None and other.contact.user_id is None
+    assert (other.contact.first_name, other.contact.last_name) == ("Beratung", "Caritas")
+
+    with pytest.raises(ValueError, match="no text"):
+        api.forward_message(USER, "x", origin_user_id=5151, contact=card)
+    with pytest.raises(ValueError, match="first name"):
+        api.send_contact(USER, "0123", "")
+
+
+async def test_a_user_replies_to_a_message(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "/start")
+    question = await bot.send_message(USER, "Wie alt bist du?")
+    api.send_message(USER, "17", reply_to_message_id=question.message_id)
+    first = await bot.get_updates(timeout=0)
+    start, answer = (u.message for u in first)
+    assert start is not None and start.reply_to_message is None
+    assert answer is not None and answer.reply_to_message is not None
+    assert answer.reply_to_message.message_id == question.message_id
+    assert answer.reply_to_message.text == "Wie alt bist du?"
+    assert answer.reply_to_message.from_user is not None
+    assert answer.reply_to_message.from_user.id == bot.id
+
+    # A reply to a reply carries it without its own reply_to_message, as Telegram nests.
+    api.send_message(USER, "genau 17", reply_to_message_id=answer.message_id)
+    (update,) = await bot.get_updates(offset=first[-1].update_id + 1, timeout=0)
+    assert update.message is not None and update.message.reply_to_message is not None
+    assert update.message.reply_to_message.message_id == answer.message_id
+    assert update.message.reply_to_message.reply_to_message is None
+    with pytest.raises(AssertionError, match="no message 99 in chat 4242"):
+        api.send_message(USER, "?", reply_to_message_id=99)
+
+
+async def test_the_bot_replies_with_reply_parameters(api: FakeBotAPI, bot: Bot) -> None:
+    api.send_message(USER, "Wo ist der Kurs?")
+    reply = await bot.send_message(USER, "In Helmstedt.", reply_to_message_id=1)
+    assert reply.reply_to_message is not None
+    assert reply.reply_to_message.text == "Wo ist der Kurs?"
+    assert api.last_message(USER)["reply_to_message_id"] == 1
+    with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
+        await bot.send_message(USER, "Hä?", reply_to_message_id=99)
+    anyway = await bot.send_message(
+        USER, "Trotzdem", reply_to_message_id=99, allow_sending_without_reply=True
+    )
+    assert anyway.reply_to_message is None
+    assert api.last_message(USER)["reply_to_message_id"] is None
+
+
+# --- relaying between private chats and forum topics ---------------------------------------------
+
+
+async def test_a_case_is_relayed_between_a_user_and_a_staff_topic(
+    api: FakeBotAPI, bot: Bot
+) -> None:
+    api.create_group(FORUM, "Lotse staff", forum=True, owner=STAFF)
+    thread = (await bot.create_forum_topic(FORUM, "Fall 5: Amina")).message_thread_id
+    api.send_message(USER, "Ich suche einen Deutschkurs", first_name="Amina")
+    (update,) = [u for u in await bot.get_updates(timeout=0) if u.message]
+    assert update.message is not None
+    relayed = await bot.copy_message(
+        FORUM, USER, update.message.message_id, message_thread_id=thread
+    )
+    in_general = await bot.send_message(FORUM, "Neuer Fall: 5")
+    assert in_general.reply_to_message is None and in_general.message_thread_id is None
+
+    # In a topic, a message that replies to nothing else replies to the "topic created" one.
+    api.send_message(
+        STAFF,
+        "Ab Montag gibt es Plätze",
+        chat_type="supergroup",
+        chat_id=FORUM,
+        message_thread_id=thread,
+    )
+    # A reply to a message in the topic lands in that topic.
+    api.send_message(
+        STAFF,
+        "Welche Stadt?",
+        chat_type="supergroup",
+        chat_id=FORUM,
+        reply_to_message_id=relayed.message_id,
+    )
+    updates = await bot.get_updates(offset=update.update_id + 1, timeout=0)
+    staff, staff_reply = (u.message for u in updates)
+    assert staff is not None and staff_reply is not None
+    assert (staff.message_thread_id, staff.is_topic_message) == (thread, True)
+    assert staff.reply_to_message is not None
+    assert staff.reply_to_message.message_id == thread
+    assert staff.reply_to_message.forum_topic_created is not None
+    assert staff.reply_to_message.forum_topic_created.name == "Fall 5: Amina"
+    assert staff_reply.message_thread_id == thread and staff_reply.reply_to_message is not None
+    assert staff_reply.reply_to_message.message_id == relayed.message_id
+    assert staff_reply.reply_to_message.text == "Ich suche einen Deutschkurs"
+    with pytest.raises(AssertionError, match="is not in topic"):
+        api.send_message(
+            STAFF,
+            "falsch",
+            chat_type="supergroup",
+            chat_id=FORUM,
+            message_thread_id=thread,
+            reply_to_message_id=in_general.message_id,
+        )
+
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Antworten", callback_data="re:5")]])
+    back = await bot.copy_message(USER, FORUM, staff.message_id, reply_markup=keyboard)
+    record = api.last_message(USER)
+    assert (record["message_id"], record["method"]) == (back.message_id, "copyMessage")
+    assert (record["text"], record["buttons"]) == ("Ab Montag gibt es Plätze", ["re:5"])
+    assert record["message_thread_id"] is None
+    assert record["copied_from"] == {"chat_id": FORUM, "message_id": staff.message_id}
+    (shown,) = api.current_messages(USER)
+    assert shown["from"]["id"] == bot.id
+    assert not {"forward_origin", "reply_to_message", "message_thread_id"} & set(shown)
+    api.press_button(USER, "re:5")  # the keyboard is on screen
+
+    assert await bot.delete_forum_topic(FORUM, thread)
+    assert api.topic_messages(FORUM, thread) == []
+    assert [m["message_id"] for m in api.current_messages(FORUM)] == [in_general.message_id]
+    with pytest.raises(BadRequest, match=r"(?i)message to copy not found"):
+        await bot.copy_message(USER, FORUM, staff.message_id)
+    with pytest.raises(AssertionError, match="no open topic"):
+        api.send_message(
+            STAFF, "noch da?", chat_type="supergroup", chat_id=FORUM, message_thread_id=thread
+        )
+    assert [m["message_id"] for m in api.current_messages(USER)] == [back.message_id]
+    assert [e for e in api.errors if "not found" not in e[1]] == []
+
+
+# --- getChat and getChatMember -------------------------------------------------------------------
+
+
+async def test_get_chat_answers_full_info_for_known_chats(api: FakeBotAPI, bot: Bot) -> None:
+    api.create_group(FORUM, "Lotse staff", forum=True, owner=STAFF)
+    api.create_group(-1001, "Eltern")
+    api.send_message(USER, "/start", first_name="Amina")
+    forum = await bot.get_chat(FORUM)
+    assert isinstance(forum, ChatFullInfo)
+    assert (forum.id, forum.type, forum.title, forum.is_forum) == (
+        FORUM,
+        "supergroup",
+        "Lotse staff",
+        True,
+    )
+    assert forum.max_reaction_count == 11 and forum.accent_color_id is not None
+    group = await bot.get_chat(-1001)
+    assert group.title == "Eltern" and not group.is_forum
+    private = await bot.get_chat(USER)
+    assert (private.type, private.first_name, private.title) == ("private", "Amina", None)
+
+    api.add_user(777)  # a Telegram user who never started the bot
+    for unknown in (-100999, 777):
+        with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+            await bot.get_chat(unknown)
+
+
+async def test_get_chat_member_answers_each_kind_of_member(api: FakeBotAPI, bot: Bot) -> None:
+    api.create_group(FORUM, "Lotse staff", forum=True, owner=STAFF, members=[STAFF + 1])
+    api.add_member(FORUM, STAFF + 2, status="administrator")
+    api.create_group(-1001, "Eltern", bot_is_admin=False)
+    api.create_group(-1002, "Ohne Themenrecht", forum=True, can_manage_topics=False)
+    api.send_message(USER, "/start")
+
+    me = await bot.get_chat_member(FORUM, bot.id)
+    assert isinstance(me, ChatMemberAdministrator) and me.user.id == bot.id
+    assert me.can_manage_topics and me.can_delete_messages and not me.can_promote_members
+    limited = await bot.get_chat_member(-1002, bot.id)
+    assert isinstance(limited, ChatMemberAdministrator) and not limited.can_manage_topics
+    assert isinstance(await bot.get_chat_member(-1001, bot.id), ChatMemberMember)
+
+    owner = await bot.get_chat_member(FORUM, STAFF)
+    assert isinstance(owner, ChatMemberOwner) and owner.status == "creator"
+    assert owner.user.id == STAFF and not owner.is_anonymous
+    member = await bot.get_chat_member(FORUM, STAFF + 1)
+    assert isinstance(member, ChatMemberMember) and member.user.id == STAFF + 1
+    admin = await bot.get_chat_member(FORUM, STAFF + 2)
+    assert isinstance(admin, ChatMemberAdministrator) and admin.can_manage_topics
+    assert not admin.can_be_edited  # the bot did not promote them
+
+    outsider = await bot.get_chat_member(FORUM, USER)  # known to Telegram, never added
+    assert isinstance(outsider, ChatMemberLeft) and outsider.status == "left"
+    api.send_message(USER, "Hallo", chat_type="supergroup", chat_id=FORUM)
+    assert (await bot.get_chat_member(FORUM, USER)).status == "member"  # wrote there
+    assert (await bot.get_chat_member(USER, USER)).status == "member"
+
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.get_chat_member(-100999, STAFF)
+    with pytest.raises(BadRequest, match=r"(?i)user not found"):
+        await bot.get_chat_member(FORUM, 999_999)  # a user the bot never saw
+    with pytest.raises(ValueError, match="status is one of"):
+        api.add_member(FORUM, USER, status="restricted")

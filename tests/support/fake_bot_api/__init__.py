@@ -3,10 +3,14 @@
 `FakeBotAPI` (in `server`) is the server: `base` holds its state and plumbing, one mixin per
 feature holds the methods and the test helpers for it:
 
-- `messages`: users write (`send_message`, `send_location`), tap buttons (`press_button`),
-  block the bot; sendMessage, copyMessage, edits, answerCallbackQuery, deleteMessage
+- `messages`: users write (`send_message`, also as a reply with `reply_to_message_id`,
+  `send_location`), tap buttons (`press_button`), block the bot; sendMessage, copyMessage,
+  edits, answerCallbackQuery, deleteMessage
+- `forwards`: users forward messages (`forward_message`, with `forward_origin`) and share
+  contact cards (`send_contact`)
 - `files`: users send documents and photos; sendDocument, sendPhoto, getFile, downloads
 - `forum`: groups and members (`create_group`, `add_member`), forum topics
+- `chats`: getChat (ChatFullInfo) and getChatMember for the chats the bot knows
 - `inline`: inline queries, chosen results, inline messages; answerInlineQuery
 - `webhook`: setWebhook and delivery to the bot's webhook; `post_update` for impostors
 - `commands`: command menus per scope; `menu_for` a person

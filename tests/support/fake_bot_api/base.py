@@ -33,7 +33,7 @@ def _update_type(update: JSON) -> str | None:
 
 
 # Every field of ChatMemberAdministrator besides status and user.
-_ADMIN_RIGHTS = (
+ADMIN_RIGHTS = (
     "can_be_edited",
     "is_anonymous",
     "can_manage_chat",
@@ -196,10 +196,11 @@ class BotAPIBase:
 
         Each entry: method, chat_id, message_id, text (visible, after parsing; a caption for
         files), raw_text (as sent), parse_mode, entities, reply_markup (parsed), buttons
-        (callback data), edited, message_thread_id (a forum topic, or None). Files also have
-        caption and document or photo {file_name, mime_type, content (bytes)}; copyMessage
-        entries copied_from {chat_id, message_id}; edits of an inline message have chat_id and
-        message_id None and its inline_message_id.
+        (callback data), edited, message_thread_id (a forum topic, or None),
+        reply_to_message_id (the message it answered with reply_parameters, or None). Files
+        also have caption and document or photo {file_name, mime_type, content (bytes)};
+        copyMessage entries copied_from {chat_id, message_id}; edits of an inline message have
+        chat_id and message_id None and its inline_message_id.
         """
         with self._cond:
             return [
@@ -333,7 +334,10 @@ class BotAPIBase:
         chat_id: int | None,
         *,
         message_thread_id: int | None = None,
+        reply_to_message_id: int | None = None,
     ) -> int:
+        """Queue a message from a user. A reply names a message in the same chat (a client
+        offers no other); it goes into that message's topic, as Telegram clients do it."""
         with self._cond:
             user = self._user(user_id, first_name, language_code)
             if chat_type == "private":
@@ -346,6 +350,20 @@ class BotAPIBase:
                     "title": "Test group",
                 }
                 self._members.setdefault(group_id, {}).setdefault(user_id, "member")
+            replied = None
+            if reply_to_message_id is not None:
+                replied = self._messages.get((chat["id"], reply_to_message_id))
+                if replied is None:  # a client can only reply to a message it shows
+                    raise AssertionError(
+                        f"no message {reply_to_message_id} in chat {chat['id']} to reply to"
+                    )
+                replied_thread = replied.get("message_thread_id")
+                if message_thread_id is None:
+                    message_thread_id = replied_thread
+                elif replied_thread != message_thread_id:
+                    raise AssertionError(
+                        f"message {reply_to_message_id} is not in topic {message_thread_id}"
+                    )
             if message_thread_id is not None:
                 topic = self._topics.get((chat["id"], message_thread_id))
                 if topic is None or topic["closed"]:  # a client offers no way to post there
@@ -358,8 +376,7 @@ class BotAPIBase:
                 "from": user,
                 **content,
             }
-            if message_thread_id is not None:
-                message.update(message_thread_id=message_thread_id, is_topic_message=True)
+            self._thread_and_reply(message, message_thread_id, replied)
             self._messages[(chat["id"], message["message_id"])] = message
             return self._queue({"update_id": next(self._update_ids), "message": message})
 
@@ -398,13 +415,22 @@ class BotAPIBase:
         return {"id": user_id, "type": "private", "first_name": user["first_name"]}
 
     def _bot_membership(self, status: str, rights: JSON | None = None) -> JSON:
-        """The bot as a ChatMember with this status (PTB needs every field of the kind)."""
-        member: JSON = {"status": status, "user": dict(self.bot_user)}
+        """The bot as a ChatMember with this status."""
+        return self._chat_member(self.bot_user, status, rights)
+
+    @staticmethod
+    def _chat_member(user: JSON, status: str, rights: JSON | None = None) -> JSON:
+        """A ChatMember with this status (PTB needs every field of the kind); an administrator
+        has the rights of a bot made admin (manage chat, delete messages) plus ``rights``."""
+        member: JSON = {"status": status, "user": dict(user)}
+        if status == "creator":
+            member["is_anonymous"] = False
         if status == "kicked":
             member["until_date"] = 0  # forever
         if status == "administrator":
-            member.update(dict.fromkeys(_ADMIN_RIGHTS, False))
-            member.update(can_manage_chat=True, can_delete_messages=True, **(rights or {}))
+            member.update(dict.fromkeys(ADMIN_RIGHTS, False))
+            member.update(can_manage_chat=True, can_delete_messages=True)
+            member.update(rights or {})
         return member
 
     def _queue_my_chat_member(self, chat: JSON, by: JSON, old: str, new: str) -> int:
@@ -538,6 +564,7 @@ class BotAPIBase:
             "buttons": callback_data_of(markup),
             "edited": method.startswith("edit"),
             "message_thread_id": message.get("message_thread_id"),
+            "reply_to_message_id": message.get("_replied_to"),
         }
         if "_upload" in message:  # a file: its caption, name, type and bytes
             event["caption"] = message.get("caption")
@@ -548,7 +575,14 @@ class BotAPIBase:
             event["copied_from"] = dict(message["_copied_from"])
         self._events.append(event)
 
-    def _bot_message(self, chat_id: int, content: JSON, thread_id: int | None = None) -> JSON:
+    def _bot_message(
+        self,
+        chat_id: int,
+        content: JSON,
+        thread_id: int | None = None,
+        replied: JSON | None = None,
+    ) -> JSON:
+        """Store a message the bot sent: in topic ``thread_id``, as a reply to ``replied``."""
         message_id = self._next_message_id(chat_id)
         message = {
             "message_id": message_id,
@@ -557,8 +591,9 @@ class BotAPIBase:
             "from": dict(self.bot_user),
             **content,
         }
-        if thread_id is not None:
-            message.update(message_thread_id=thread_id, is_topic_message=True)
+        self._thread_and_reply(message, thread_id, replied)
+        if replied is not None:
+            message["_replied_to"] = replied["message_id"]
         self._messages[(chat_id, message_id)] = message
         self._bot_message_order.setdefault(chat_id, []).append(message_id)
         return message
@@ -567,6 +602,51 @@ class BotAPIBase:
     def _public(message: JSON) -> JSON:
         # Internal keys (prefixed "_") never go over the wire.
         return {k: copy.deepcopy(v) for k, v in message.items() if not k.startswith("_")}
+
+    def _thread_and_reply(
+        self, message: JSON, thread_id: int | None, replied: JSON | None
+    ) -> None:
+        """Put a new message into its topic and nest what it replies to, as Telegram does.
+
+        A reply carries the replied message without that one's own reply_to_message. In a
+        topic, a message that replies to nothing else replies to the topic's "topic created"
+        service message (a topic is the thread of that message), so bots see that too.
+        """
+        if thread_id is not None:
+            message.update(message_thread_id=thread_id, is_topic_message=True)
+            if replied is None:
+                replied = self._messages.get((message["chat"]["id"], thread_id))
+        if replied is not None:
+            nested = self._public(replied)
+            nested.pop("reply_to_message", None)
+            message["reply_to_message"] = nested
+
+    def _reply_for_send(
+        self, chat_id: int, params: JSON, thread_id: int | None
+    ) -> tuple[int | None, JSON | None]:
+        """(topic, replied message) of a send with reply_parameters (or the older
+        reply_to_message_id): the reply goes into the replied message's topic."""
+        reply = params.get("reply_parameters")
+        if reply in (None, ""):
+            legacy = params.get("reply_to_message_id")
+            reply = None if legacy in (None, "") else {"message_id": legacy}
+        if reply is None:
+            return thread_id, None
+        if not isinstance(reply, dict):
+            raise bad_request("can't parse reply parameters JSON object")
+        if reply.get("chat_id") not in (None, chat_id):
+            return thread_id, None  # a reply into another chat: not simulated
+        replied = self._messages.get((chat_id, reply.get("message_id") or 0))
+        if replied is None:
+            if reply.get("allow_sending_without_reply"):
+                return thread_id, None
+            raise bad_request("message to be replied not found")
+        replied_thread = replied.get("message_thread_id")
+        if thread_id is None and replied_thread is not None:
+            if self._topics[(chat_id, replied_thread)]["closed"]:
+                raise bad_request("TOPIC_CLOSED")
+            thread_id = replied_thread
+        return thread_id, replied
 
     def _editable(self, params: JSON, method: str) -> JSON:
         """The message an edit method names: by inline_message_id, or by chat and id."""

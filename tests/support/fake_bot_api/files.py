@@ -376,6 +376,8 @@ class FilesMixin(BotAPIBase):
         markup = self._markup(params)
         if markup and markup.get("inline_keyboard"):
             content["reply_markup"] = markup
-        message = self._bot_message(chat_id, content, self._thread_for_send(chat_id, params))
+        thread_id = self._thread_for_send(chat_id, params)
+        thread_id, replied = self._reply_for_send(chat_id, params, thread_id)
+        message = self._bot_message(chat_id, content, thread_id, replied)
         self._record(method, message, raw_caption, params.get("parse_mode"))
         return self._public(message)

@@ -18,6 +18,8 @@ from tests.support.fake_bot_api.common import JSON, bad_request
 MAX_TOPIC_NAME = 128
 # The colours Telegram allows for a topic icon (telegram.constants.ForumIconColor).
 TOPIC_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
+# A member's ChatMember kinds (not simulated: "restricted"; anyone else is "left").
+MEMBER_STATUSES = ("creator", "administrator", "member")
 
 
 class ForumMixin(BotAPIBase):
@@ -65,7 +67,10 @@ class ForumMixin(BotAPIBase):
         language_code: str | None = None,
         status: str = "member",
     ) -> None:
-        """Make a user a member (or "administrator", "creator") of a group."""
+        """Make a user a member (or "administrator", "creator") of a group, as getChatMember
+        then answers; anyone never added is "left"."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"status is one of {MEMBER_STATUSES}, not {status!r}")
         with self._cond:
             if chat_id not in self._members:
                 raise AssertionError(f"no group {chat_id}: create_group() first")

@@ -48,8 +48,13 @@ class MessagesMixin(BotAPIBase):
         chat_type: str = "private",
         chat_id: int | None = None,
         message_thread_id: int | None = None,
+        reply_to_message_id: int | None = None,
     ) -> int:
-        """Queue a text message from a user; a leading /command gets a bot_command entity."""
+        """Queue a text message from a user; a leading /command gets a bot_command entity.
+
+        With ``reply_to_message_id`` it answers that message of the same chat (the bot's or
+        anyone's), which it carries as reply_to_message; an unknown one raises AssertionError.
+        """
         content: JSON = {"text": text}
         command = re.match(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?", text)
         if command:
@@ -64,6 +69,7 @@ class MessagesMixin(BotAPIBase):
             chat_type,
             chat_id,
             message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
         )
 
     def send_location(
@@ -234,7 +240,9 @@ class MessagesMixin(BotAPIBase):
             content["entities"] = entities
         if markup and markup.get("inline_keyboard"):
             content["reply_markup"] = markup  # Telegram only echoes inline keyboards
-        message = self._bot_message(chat_id, content, self._thread_for_send(chat_id, params))
+        thread_id = self._thread_for_send(chat_id, params)
+        thread_id, replied = self._reply_for_send(chat_id, params, thread_id)
+        message = self._bot_message(chat_id, content, thread_id, replied)
         self._record("sendMessage", message, raw, params.get("parse_mode"))
         return self._public(message)
 
@@ -242,6 +250,7 @@ class MessagesMixin(BotAPIBase):
         """A copy without a link to the original (no forward origin, sent by the bot)."""
         chat_id = self._chat_for_send(params, "copyMessage")
         thread_id = self._thread_for_send(chat_id, params)
+        thread_id, replied = self._reply_for_send(chat_id, params, thread_id)
         from_chat_id = params.get("from_chat_id")
         if not isinstance(from_chat_id, int) or from_chat_id not in self._chats:
             raise bad_request("chat not found")
@@ -270,7 +279,7 @@ class MessagesMixin(BotAPIBase):
         if markup and markup.get("inline_keyboard"):
             content["reply_markup"] = markup
         content["_copied_from"] = {"chat_id": from_chat_id, "message_id": message_id}
-        message = self._bot_message(chat_id, content, thread_id)
+        message = self._bot_message(chat_id, content, thread_id, replied)
         self._record("copyMessage", message, raw_caption, params.get("parse_mode"))
         return {"message_id": message["message_id"]}
 

@@ -22,16 +22,27 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.fake_bot_api.base import Handler
+from tests.support.fake_bot_api.chats import ChatsMixin
 from tests.support.fake_bot_api.commands import CommandsMixin
 from tests.support.fake_bot_api.common import JSON
 from tests.support.fake_bot_api.files import FilesMixin
 from tests.support.fake_bot_api.forum import ForumMixin
+from tests.support.fake_bot_api.forwards import ForwardsMixin
 from tests.support.fake_bot_api.inline import InlineMixin
 from tests.support.fake_bot_api.messages import MessagesMixin
 from tests.support.fake_bot_api.webhook import WebhookMixin
 
 
-class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, WebhookMixin, CommandsMixin):
+class FakeBotAPI(
+    MessagesMixin,
+    ForwardsMixin,  # on FilesMixin: a forward may carry a photo
+    FilesMixin,
+    ForumMixin,
+    ChatsMixin,
+    InlineMixin,
+    WebhookMixin,
+    CommandsMixin,
+):
     """A Telegram Bot API server on 127.0.0.1 with simulated users; see the module docstring.
 
     ``FakeBotAPI(token, *, bot_first_name, bot_username, clock, inline_mode,
@@ -57,6 +68,8 @@ class FakeBotAPI(MessagesMixin, FilesMixin, ForumMixin, InlineMixin, WebhookMixi
             "sendDocument": self._send_document,
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
+            "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
             "createForumTopic": self._create_forum_topic,
             "editForumTopic": self._edit_forum_topic,
             "closeForumTopic": self._close_forum_topic,
