@@ -24,7 +24,7 @@ from bot.service import ContentError
 
 log = logging.getLogger("lotse")
 DESK_COMMANDS = ("import", "export", "grant", "staff", "revoke", "template", "upkeep", "versions",
-                 "rollback", "report")  # fmt: skip
+                 "rollback", "report", "inbox")  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +81,10 @@ def _desk_commands(commands) -> None:  # type: ignore[no-untyped-def]
     template.add_argument("--to", type=Path, default=None, help="default lotse-<district>.xlsx")
     commands.add_parser("upkeep", help="what needs checking in the catalogue, per district")
     commands.add_parser("versions", help="the versions of the live catalogue")
+    inbox = commands.add_parser("inbox", help="the counselling cases (no message texts)")
+    inbox.add_argument("--close", default="", help="close this case (its pseudonym)")
+    inbox.add_argument("--outcome", default="advised",
+                       choices=("advised", "referred", "no_contact"))  # fmt: skip
     rollback = commands.add_parser("rollback", help="back to an earlier version (as a new one)")
     rollback.add_argument("--to", type=int, required=True, help="the version to return to")
     rollback.add_argument("--yes", action="store_true", help="do not ask before applying")
@@ -119,6 +123,8 @@ async def _desk(args: argparse.Namespace, config: Config) -> int:
         return await cli_desk.upkeep(config)
     if args.command == "versions":
         return await cli_desk.versions(config)
+    if args.command == "inbox":
+        return await cli_desk.inbox(config, args.close, args.outcome)
     if args.command == "rollback":
         return await cli_desk.rollback(config, args.to, args.yes, now)
     if args.command == "report":

@@ -88,7 +88,38 @@ async def _keep(unit: Unit, ctx: Context, effect: fx.KeepData) -> bool:
     return False
 
 
+async def _referral(unit: Unit, ctx: Context, effect: fx.CountReferral) -> bool:
+    await unit.volunteers.count(effect.referral, effect.what)
+    return False
+
+
+async def _tell_mentor(unit: Unit, ctx: Context, effect: fx.TellMentor) -> bool:
+    """The link, and one message to the volunteer with the first name (nothing else)."""
+    referral = await unit.volunteers.referral_by_id(effect.referral)
+    if ctx.user_id is None or referral is None or not referral.owner_external_id:
+        return False
+    await unit.volunteers.link_mentor(ctx.user_id, referral.id, effect.first_name, ctx.now)
+    owner = await unit.people.user_id(referral.owner_channel, referral.owner_external_id)
+    if owner is None:
+        return False
+    message = fx.Message(
+        f"mentor:{ctx.user_id}:{ctx.now:%Y%m%d%H%M%S}", "mentor",
+        {"name": effect.first_name}, ctx.now,
+    )  # fmt: skip
+    await unit.outbox.plan(owner, "mentor", (message,), ctx.now)
+    return True
+
+
+async def _forget_mentor(unit: Unit, ctx: Context, effect: fx.ForgetMentor) -> bool:
+    if ctx.user_id is not None:
+        await unit.volunteers.unlink_mentor(ctx.user_id)
+    return False
+
+
 APPLY: dict[type, Runner] = {
+    fx.CountReferral: _referral,  # type: ignore[dict-item]
+    fx.TellMentor: _tell_mentor,  # type: ignore[dict-item]
+    fx.ForgetMentor: _forget_mentor,  # type: ignore[dict-item]
     fx.KeepData: _keep,  # type: ignore[dict-item]
     fx.Count: _count,  # type: ignore[dict-item]
     fx.KeepComment: _comment,  # type: ignore[dict-item]

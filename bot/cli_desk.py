@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.catalogue_store import changed_files, commit, export, import_folder, live
-from bot.channels.console import html_to_text
 from bot.config import Config, ConfigError
 from bot.content.catalogue import load_catalogue
 from bot.content.changes import summarize
@@ -19,8 +18,10 @@ from bot.content.events import load_events
 from bot.content.files import MemoryFiles
 from bot.content.template import template
 from bot.core import desk_views
-from bot.core.access import ADMIN, COORDINATOR, PROVIDER, VOLUNTEER, Grant
+from bot.core.access import ADMIN, COORDINATOR, PROVIDER, VOLUNTEER, Actor, Grant
+from bot.core.bidi import html_to_text
 from bot.core.catalogue import CatalogueError
+from bot.core.effects import CloseCase
 from bot.core.staff_views import grant_text
 from bot.invitations import create_invitation, qr_png
 from bot.service import LotseService
@@ -158,6 +159,38 @@ async def upkeep(config: Config) -> int:
         languages = desk_views.languages_of(world)
         reply = desk_views.upkeep_report(t, world, districts, world.today, languages)
     _say(html_to_text(reply.html))
+    return 0
+
+
+async def inbox(config: Config, close: str, outcome: str) -> int:
+    """The counselling cases: open and closed ones, with service, topic, age band and dates
+    (never a message text). `close`: close this case (a pseudonym) with `outcome`."""
+    async with opened(config) as service:
+        if close:
+            case = await service.counselling.case_named(close, ("", ""))
+            if case is None:
+                _say(f"no case {close}")
+                return 1
+            replies = await service.counselling.close(
+                Actor((Grant(ADMIN),)), ("cli", ""), CloseCase(case.id, outcome),
+                service.translator_for("en"),
+            )  # fmt: skip
+            _say(html_to_text(replies[0].html))
+            return 0
+        rows = await service.storage.run(
+            lambda unit: unit.cases.listed(None, ("open", "closed")), write=False
+        )
+        world = service.world
+    if not rows:
+        _say("no cases")
+    for row in rows:
+        offer = world.catalogue.offers.get(row.service)
+        where = "inbox group" if row.thread_id is not None else "coordinators' chats"
+        _say("\t".join([
+            row.pseudonym, row.state, row.outcome or "-", offer.title_de if offer else row.service,
+            row.district, row.topic or "-", row.age_band or "-", where,
+            f"opened {row.opened_at:%Y-%m-%d}", f"last message {row.last_message_at:%Y-%m-%d}",
+        ]))  # fmt: skip
     return 0
 
 

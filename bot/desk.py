@@ -32,10 +32,18 @@ from bot.content.spreadsheets import read_upload
 from bot.content.template import template
 from bot.core import callback, desk_views, report_views, staff_views
 from bot.core import effects as fx
-from bot.core.access import ADMIN, CATALOGUE_KEEPERS, COORDINATOR, Actor, Grant
+from bot.core.access import (
+    ADMIN,
+    CATALOGUE_KEEPERS,
+    COORDINATOR,
+    INVITERS_OF_YOUNG,
+    Actor,
+    Grant,
+)
 from bot.core.changes import StagedChange
-from bot.core.desk import NOTHING, InvitationInfo, Prepared, StaffEntry, VersionEntry
+from bot.core.desk import InvitationInfo, StaffEntry, VersionEntry
 from bot.core.dialogue_io import Attachment, Input, Reply
+from bot.core.links import REFERRAL_PREFIX
 from bot.core.profile import Session
 from bot.core.sides.broadcasts import SENDERS
 from bot.core.sides.staff import INVITE_PREFIX, INVITERS
@@ -43,6 +51,8 @@ from bot.core.text import Translator
 from bot.invitations import code_hash, create_invitation, invitation_info, qr_png
 from bot.reports import keep_snapshots, plan_digests, report_replies
 from bot.storage.unit import Unit
+from bot.summaries import summary_reply
+from bot.volunteering import make_referral, referral_info, referral_stats
 
 if TYPE_CHECKING:
     from bot.service import LotseService
@@ -161,29 +171,63 @@ class Desk:
 
     async def prepare(self, actor: Actor, key: Key, session: Session, event: Input) -> Input:
         """The input with what its handler shows (only for the few inputs that need it)."""
-        prepared = NOTHING
-        if event.kind == "command":
-            if event.value == "start" and event.argument.startswith(INVITE_PREFIX):
-                prepared = Prepared(invitation=await self._invitation(event.argument))
-            elif event.value == "staff" and actor.may(INVITERS):
-                prepared = Prepared(staff=await self._staff_of(actor, key))
-            elif event.value == "versions" and actor.may(frozenset({COORDINATOR, ADMIN})):
-                prepared = Prepared(versions=await self._versions())
-        elif event.kind == "button" and event.value.startswith("bc:") and actor.may(SENDERS):
-            prepared = Prepared(broadcast=await self.service.broadcaster.prepare(event))
-        elif event.kind == "button" and event.value.startswith("st:a:"):
+        found: dict[str, object] = {}
+        pressed = None
+        if event.kind == "button":
             try:
                 pressed = callback.decode(event.value)
             except callback.CallbackError:
                 pressed = None
-            if pressed is not None and pressed.args:
-                prepared = Prepared(invitation=await self._invitation(pressed.args[0]))
+        route = pressed.route if pressed else ""
+        args = pressed.args if pressed else ()
+        counselling = self.service.counselling
+        if event.kind == "command":
+            if event.value == "start" and event.argument.startswith(INVITE_PREFIX):
+                found["invitation"] = await self._invitation(event.argument)
+            elif event.value == "start" and event.argument.startswith(REFERRAL_PREFIX):
+                found["referral"] = await referral_info(self.service, event.argument)
+            elif event.value == "staff" and actor.may(INVITERS):
+                found["staff"] = await self._staff_of(actor, key)
+            elif event.value == "versions" and actor.may(frozenset({COORDINATOR, ADMIN})):
+                found["versions"] = await self._versions()
+            elif event.value == "invite" and actor.may(INVITERS_OF_YOUNG):
+                found["referral_stats"] = await referral_stats(self.service, key)
+            elif event.value == "talk":
+                found["cases"] = await counselling.open_cases_of(key)
+                found["reachable"] = await counselling.reachable()
+            elif event.value == "privacy" and session.consented:
+                found["cases"] = await counselling.open_cases_of(key)
+                if session.referral:
+                    found["mentor"] = await self._mentor(key)
+        elif route.startswith("bc:") and actor.may(SENDERS):
+            found["broadcast"] = await self.service.broadcaster.prepare(event)
+        elif route == "st:a" and args:
+            found["invitation"] = await self._invitation(args[0])
+        elif route == "vl:h" and actor.may(INVITERS_OF_YOUNG):
+            found["referral_stats"] = await referral_stats(self.service, key)
+        elif route in ("tk:l", "tk:o") or (
+            event.kind == "command" and event.value == "start" and session.referral_service
+        ):
+            found["reachable"] = await counselling.reachable()
+        elif route.startswith("cs:") and args:
+            found["case"] = await counselling.case_named(args[0], key)
         elif (
             event.kind == "file" and event.upload is not None and event.upload.content
             and not session.stack and actor.may(CATALOGUE_KEEPERS)
         ):  # fmt: skip
-            prepared = Prepared(change=await self._stage_upload(actor, key, event))
-        return event if prepared is NOTHING else replace(event, prepared=prepared)
+            found["change"] = await self._stage_upload(actor, key, event)
+        if session.relay and event.kind not in ("command", "button"):
+            found["case"] = await counselling.case_by_id(session.relay, key)
+        if not found:
+            return event
+        return replace(event, prepared=replace(event.prepared, **found))  # type: ignore[arg-type]
+
+    async def _mentor(self, key: Key) -> str | None:
+        async def read(unit: Unit) -> str | None:
+            user_id = await unit.people.user_id(*key)
+            return await unit.volunteers.mentor_link(user_id) if user_id is not None else None
+
+        return await self.service.storage.run(read, write=False)
 
     async def _invitation(self, code: str) -> InvitationInfo:
         now = self.service.clock()
@@ -309,11 +353,18 @@ class Desk:
     # -- carrying out ---------------------------------------------------------------------
 
     async def carry_out(
-        self, actor: Actor, key: Key, effects: list[fx.Effect], t: Translator
-    ) -> list[Reply]:
+        self, actor: Actor, key: Key, effects: list[fx.Effect], t: Translator,
+        session: Session | None = None,
+    ) -> list[Reply]:  # fmt: skip
         replies: list[Reply] = []
         for effect in effects:
-            if isinstance(effect, fx.CreateInvitation):
+            if isinstance(effect, fx.OpenCase | fx.Relay | fx.CloseCase | fx.RegisterInbox):
+                replies.extend(await self.service.counselling.carry_out(actor, key, effect, t))
+            elif isinstance(effect, fx.CreateReferral):
+                replies.extend(await make_referral(self.service, key, effect, t))
+            elif isinstance(effect, fx.SendSummary) and session is not None:
+                replies.append(await summary_reply(self.service, session, t))
+            elif isinstance(effect, fx.CreateInvitation):
                 replies.append(await self._invite(key, effect, t))
             elif isinstance(effect, fx.AcceptInvitation):
                 replies.append(await self._accept(key, effect.code, t))
@@ -345,13 +396,13 @@ class Desk:
     async def _invite(self, key: Key, effect: fx.CreateInvitation, t: Translator) -> Reply:
         grant = Grant(effect.role, effect.district, effect.provider)
         now = self.service.clock()
-        made = await self.service.storage.run(
-            lambda unit: create_invitation(unit, grant, self.label(key), now, self.username)
-        )
+        made = await self.service.storage.run(lambda unit: create_invitation(
+            unit, grant, self.label(key), now, self.username, effect.reusable
+        ))  # fmt: skip
         log.info("an invitation for the role %s was made", grant.role)
         qr = qr_png(made.link or made.code)
         return staff_views.invitation_made(
-            t, self.service.world, grant, made.link, made.code, made.expires, qr
+            t, self.service.world, grant, made.link, made.code, made.expires, qr, effect.reusable
         )
 
     async def _accept(self, key: Key, code: str, t: Translator) -> Reply:

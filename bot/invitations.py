@@ -18,6 +18,7 @@ from bot.core.sides.staff import INVITE_PREFIX
 from bot.storage.unit import Unit
 
 INVITATION_DAYS = 7
+VOLUNTEER_CODE_DAYS = 90
 
 
 def code_hash(code: str) -> str:
@@ -47,12 +48,22 @@ class Invitation:
 
 
 async def create_invitation(
-    unit: Unit, grant: Grant, created_by: str, now: datetime, username: str
-) -> Invitation:
+    unit: Unit, grant: Grant, created_by: str, now: datetime, username: str,
+    reusable: bool = False,
+) -> Invitation:  # fmt: skip
+    """A one-time code; `reusable`: a district's volunteer code, valid for many people and
+    VOLUNTEER_CODE_DAYS."""
     code = new_code()
-    expires = now + timedelta(days=INVITATION_DAYS)
+    expires = now + timedelta(days=VOLUNTEER_CODE_DAYS if reusable else INVITATION_DAYS)
     await unit.staff.invite(
-        code_hash(code), grant.role, grant.district, grant.provider, created_by, now, expires
+        code_hash(code),
+        grant.role,
+        grant.district,
+        grant.provider,
+        created_by,
+        now,
+        expires,
+        reusable,
     )
     return Invitation(code, invitation_link(username, code), expires)
 
@@ -61,5 +72,6 @@ async def invitation_info(unit: Unit, code: str, now: datetime) -> InvitationInf
     row = await unit.staff.invitation(code_hash(code))
     if row is None:
         return InvitationInfo(code, "unknown")
-    state = "used" if row.used_at else "expired" if row.expires_at <= now else "valid"
+    used = row.used_at is not None and not row.reusable
+    state = "used" if used else "expired" if row.expires_at <= now else "valid"
     return InvitationInfo(code, state, row.role, row.district, row.provider)

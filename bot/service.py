@@ -27,14 +27,16 @@ from bot.catalogue_store import changed_files, commit, import_folder, live
 from bot.config import Config
 from bot.content import Content
 from bot.content.files import FolderFiles, all_texts
-from bot.core import desk_views, engine, event_views, profile_views, search_views
+from bot.core import desk_views, engine, event_views, profile_views, search_views, volunteer_views
 from bot.core.access import Actor
 from bot.core.catalogue import CatalogueError
+from bot.core.desk import GroupInfo
 from bot.core.dialogue_io import Input, Reply
 from bot.core.effects import DESK, Erase
 from bot.core.profile import Session
 from bot.core.reminders import change_message, changed_events, messages
 from bot.core.world import Operator, World
+from bot.counselling import Counselling
 from bot.desk import Desk, live_files
 from bot.locks import KeyedLocks
 from bot.news import announce_new_offers
@@ -113,6 +115,7 @@ class LotseService:
         self.locks = KeyedLocks()
         self.desk = Desk(self, admins)
         self.broadcaster = Broadcaster(self)
+        self.counselling = Counselling(self)
         self.operator = Operator()  # LOTSE_OPERATOR_NAME, _CONTACT, LOTSE_RETENTION_DAYS
         self._retention_day: date | None = None
 
@@ -191,6 +194,9 @@ class LotseService:
         if self._retention_day != today:
             self._retention_day = today
             await keep_or_forget(self, self.operator.retention_days)
+            await self.counselling.upkeep()
+        else:
+            await self.counselling.clean()
 
     # -- one input -------------------------------------------------------------------------
 
@@ -266,10 +272,29 @@ class LotseService:
             if desk:
                 language = session.language or world.closest_language(language_hint)
                 t = world.translator(language or "de")
-                outcome.replies.extend(await self.desk.carry_out(actor, key, desk, t))
+                outcome.replies.extend(await self.desk.carry_out(actor, key, desk, t, session))
             if deliver is not None:
                 await deliver(outcome.replies)
         return outcome.replies
+
+    async def handle_group(
+        self, channel: str, user_id: str, group: GroupInfo, event: Input
+    ) -> list[Reply]:
+        """A command or button in a group chat (a counselling inbox, or one being registered):
+        the tables decide with the person's grants plus the counsellor role the inbox gives.
+        Nothing about the group's members is stored; the session lives for this input only."""
+        world = self.world
+        actor = await self.counselling.group_actor(await self.actor(channel, user_id), group)
+        session = Session(language="de", consented=True)
+        event = replace(event, prepared=replace(event.prepared, group=group))
+        event = await self.desk.prepare(actor, (channel, user_id), session, event)
+        outcome = engine.handle(session, event, world, "de", actor)
+        desk = [e for e in outcome.effects if isinstance(e, DESK)]
+        replies = list(outcome.replies)
+        if desk:
+            t = world.translator("de")
+            replies.extend(await self.desk.carry_out(actor, (channel, user_id), desk, t))
+        return replies
 
     async def _load(self, key: tuple[str, str]) -> tuple[Session, Snapshot] | None:
         cache = self._cache
@@ -316,6 +341,7 @@ class LotseService:
                 if erase:
                     await unit.people.erase(channel, external_id)
                     await unit.staff.remove_person(channel, external_id)
+                    await unit.volunteers.disown((channel, external_id))
                     user_id = None
                 elif stored:
                     user_id = await unit.people.save(
@@ -337,6 +363,7 @@ class LotseService:
         if erase:
             self._pre_consent.pop(key, None)
             await self.desk.staff_changed()
+            await self.counselling.clean()  # their cases' topics go now
             log.info("erased a person's data on request")
         elif session.consented:
             self._pre_consent.pop(key, None)
@@ -394,6 +421,8 @@ class LotseService:
             offers = [world.catalogue.offers[o] for o in row.payload.get("offers", [])
                       if o in world.catalogue.offers]  # fmt: skip
             return search_views.new_offers_news(t, world, offers) if offers else None
+        if row.kind == "mentor":
+            return volunteer_views.mentor_message(t, str(row.payload.get("name", "")))
         if row.kind == "retention":
             return profile_views.retention_question(t, int(row.payload.get("days", 14)))
         if row.kind == "broadcast":

@@ -118,7 +118,15 @@ def check_reply(reply: Reply) -> str:
     assert 0 < utf16_len(visible.strip()) <= limit, reply.html[:200]
     for row in reply.buttons:
         for button in row:
-            assert 0 < len(button.data.encode()) <= 64
+            # Exactly one of: callback data (Telegram: 1-64 bytes), a link, a share query.
+            kinds = [bool(button.data), bool(button.url), button.share is not None]
+            assert kinds.count(True) == 1, button
+            if button.data:
+                assert 0 < len(button.data.encode()) <= 64
+            if button.url:
+                assert button.url.startswith("https://t.me/")
+            if button.share is not None:
+                assert len(button.share) <= 256  # Telegram's inline query limit
             assert button.label.strip()
     assert len(reply.notice) <= 200
     return visible

@@ -4,6 +4,7 @@ exactly, compared as exported CSV."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -110,3 +111,31 @@ def test_report_on_the_demo_population_writes_the_files(env: Path, capsys, monke
     assert (env / "out" / written[1]).read_bytes().startswith(b"%PDF")
     assert main(["report", "--district", "atlantis"]) == 2
     assert main(["report", "--district", "helmstedt", "--format", "docx"]) == 2
+
+
+def test_inbox_lists_cases_without_texts_and_closes_one(env: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from bot.config import from_env
+    from bot.service import LotseService
+    from tests.support.transcript import Transcript
+    from tests.test_talk import open_case
+
+    async def a_case() -> str:
+        service = await LotseService.open(from_env(os.environ))
+        try:
+            young = Transcript(service, user="young")
+            await young.onboard()
+            return await open_case(young, "q", "Wo lerne ich Deutsch?")
+        finally:
+            await service.close()
+
+    pseudonym = asyncio.run(a_case())
+    assert main(["inbox"]) == 0
+    out = capsys.readouterr().out
+    assert pseudonym in out and "open" in out and "coordinators' chats" in out
+    assert "Deutsch?" not in out  # no message text
+    assert main(["inbox", "--close", pseudonym, "--outcome", "referred"]) == 0
+    assert pseudonym in capsys.readouterr().out
+    assert main(["inbox"]) == 0
+    assert "closed\treferred" in capsys.readouterr().out

@@ -32,7 +32,7 @@ def check(reply: Reply) -> None:
     buttons = [b for row in reply.buttons for b in row]
     assert len(buttons) <= 100
     for button in buttons:
-        assert 0 < len(button.data.encode()) <= 64
+        assert button.url or button.share is not None or 0 < len(button.data.encode()) <= 64
         assert 0 < len(button.label) <= 64
 
 

@@ -121,6 +121,7 @@ async def test_commands_are_set_in_every_shipped_language(
         "start",
         "offers",
         "events",
+        "talk",
         "saved",
         "profile",
         "language",

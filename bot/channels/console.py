@@ -9,7 +9,6 @@ due while the chat runs; calendar files are written to a folder and their path p
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 import sys
 import threading
@@ -17,7 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.bidi import strip_isolates
+from bot.core.bidi import html_to_text
 from bot.core.dialogue_io import Button, Input, Reply
 from bot.delivery import Delivery
 from bot.outbox import Outcome
@@ -25,13 +24,7 @@ from bot.service import LotseService
 from bot.storage.outbox import OutboxRow
 
 CHANNEL = "console"
-_TAG = re.compile(r"</?[a-z][^>]*>")
 _LOCATION = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)[\s,]+(-?\d+(?:\.\d+)?)\s*$")
-
-
-def html_to_text(text: str) -> str:
-    """Telegram HTML to plain terminal text; isolates are dropped, terminals ignore them."""
-    return strip_isolates(html.unescape(_TAG.sub("", text)))
 
 
 def render(replies: list[Reply]) -> tuple[str, list[Button]]:
@@ -44,6 +37,11 @@ def render(replies: list[Reply]) -> tuple[str, list[Button]]:
             lines.insert(0, f"({reply.notice})")
         for row in reply.buttons:
             for button in row:
+                if button.url:  # a link: shown, not tapped
+                    lines.append(f"  {html_to_text(button.label)}: {button.url}")
+                    continue
+                if not button.data:  # "share into a chat" exists only on Telegram
+                    continue
                 buttons.append(button)
                 lines.append(f"  [{len(buttons)}] {html_to_text(button.label)}")
         blocks.append("\n".join(lines))

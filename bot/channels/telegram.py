@@ -13,6 +13,7 @@ telegram_send.py, the rate limiter in rate_limit.py, webhook mode in webhook.py.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import (
     BotCommand,
@@ -30,11 +31,18 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
 from bot.channels.rate_limit import TwoLaneLimiter
+from bot.channels.telegram_cases import (
+    TelegramCases,
+    on_group_button,
+    on_group_message,
+    on_inline_query,
+)
 from bot.channels.telegram_send import (
     CHANNEL,
     SERVICE,
@@ -55,7 +63,9 @@ log = logging.getLogger(__name__)
 
 DELIVERY = "delivery"
 # my_chat_member: Telegram tells when a person blocks or unblocks the bot.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# inline_query: an offer shared into any chat ("@bot ausbildung helmstedt").
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER,
+                   Update.INLINE_QUERY]  # fmt: skip
 # Larger documents are refused without downloading them (Telegram lets bots fetch 20 MB).
 DOWNLOAD_MAX = 5 * 1024 * 1024
 CONCURRENT_UPDATES = 64
@@ -85,6 +95,8 @@ def build_application(
             application.bot_data[SERVICE] = await LotseService.open(config)
         service = application.bot_data[SERVICE]
         service.desk.username = application.bot.username or config.bot_username
+        service.operator = replace(service.operator, bot_username=service.desk.username)
+        service.counselling.channel = TelegramCases(application.bot)
         await set_commands(application)
         await set_staff_commands(application)
         service.desk.on_staff_change = lambda channel, external_id: set_chat_commands(
@@ -135,6 +147,10 @@ def build_application(
 def register_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(on_inline))
+    # Forwarded messages and contact cards first: a volunteer bringing someone in.
+    application.add_handler(MessageHandler(private & (filters.FORWARDED | filters.CONTACT),
+                                           on_forwarded))  # fmt: skip
     application.add_handler(MessageHandler(private & filters.COMMAND, on_command))
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(MessageHandler(private & filters.LOCATION, on_location))
@@ -247,9 +263,25 @@ async def on_command(update: Update, context: LotseContext) -> None:
     await _answer(update, context, Input("command", name, argument.strip()))
 
 
+def _message_id(update: Update) -> int | None:
+    message = update.effective_message
+    return message.message_id if message is not None else None
+
+
 async def on_text(update: Update, context: LotseContext) -> None:
     message = update.effective_message
-    await _answer(update, context, Input("text", message.text if message else ""))
+    text = message.text if message else ""
+    await _answer(update, context, Input("text", text, message_id=_message_id(update)))
+
+
+async def on_forwarded(update: Update, context: LotseContext) -> None:
+    """Nothing of the forwarded message or contact goes further than its message id (which a
+    relay to a counsellor copies)."""
+    await _answer(update, context, Input("forwarded", message_id=_message_id(update)))
+
+
+async def on_inline(update: Update, context: LotseContext) -> None:
+    await on_inline_query(context.service, context.bot, update)
 
 
 async def on_location(update: Update, context: LotseContext) -> None:
@@ -270,11 +302,11 @@ async def on_document(update: Update, context: LotseContext) -> None:
     file = await document.get_file()
     content = bytes(await file.download_as_bytearray())
     upload = Upload(document.file_name or "upload", document.mime_type or "", content)
-    await _answer(update, context, Input("file", upload=upload))
+    await _answer(update, context, Input("file", upload=upload, message_id=_message_id(update)))
 
 
 async def on_other(update: Update, context: LotseContext) -> None:
-    await _answer(update, context, Input("unsupported"))
+    await _answer(update, context, Input("unsupported", message_id=_message_id(update)))
 
 
 async def on_button(update: Update, context: LotseContext) -> None:
@@ -282,14 +314,19 @@ async def on_button(update: Update, context: LotseContext) -> None:
     if query is None:
         return
     message = query.message
-    if message is None or message.chat.type != ChatType.PRIVATE:
-        # A button on an inline or group message: nothing to answer here but the tap itself.
+    if message is not None and message.chat.type != ChatType.PRIVATE:
+        await on_group_button(context.service, context.bot, update)  # a counselling inbox
+        return
+    if message is None:
+        # A button on an inline message: nothing to answer here but the tap itself.
         await answer_query(query)
         return
     await _answer(update, context, Input("button", query.data or ""))
 
 
 async def on_group(update: Update, context: LotseContext) -> None:
+    if await on_group_message(context.service, context.bot, update):
+        return  # /inbox, or a counsellor's message in a case's topic
     chat = update.effective_chat
     if chat is None or not await context.service.first_group_notice(str(chat.id)):
         return

@@ -12,6 +12,7 @@ from telegram import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    SwitchInlineQueryChosenChat,
     Update,
 )
 from telegram.constants import ParseMode
@@ -19,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, Tim
 from telegram.ext import Application
 
 from bot.channels.rate_limit import BULK, retry_seconds
-from bot.core.dialogue_io import Reply
+from bot.core.dialogue_io import Button, Reply
 from bot.outbox import Outcome, Sent
 from bot.outbox import RetryAfter as Later
 from bot.service import LotseService
@@ -70,10 +71,14 @@ async def answer_query(query: CallbackQuery, notice: str = "") -> None:
         log.info("could not answer a button tap: %s", exc)
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, bulk: bool = False) -> Message:
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, bulk: bool = False, thread_id: int | None = None
+) -> Message:
     """One reply as a new message; with an attachment, as a document with `html` as caption.
-    `bulk`: a broadcast or reminder, in the rate limiter's bulk lane."""
+    `bulk`: a broadcast or reminder, in the rate limiter's bulk lane. `thread_id`: into a
+    forum topic (a counselling case)."""
     lane = BULK if bulk else None
+    topic = {"message_thread_id": thread_id} if thread_id is not None else {}
     if reply.attachment is not None and reply.attachment.mime_type.startswith("image/"):
         return await bot.send_photo(
             chat_id,
@@ -82,6 +87,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, bulk: bool = False) -
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply),
             rate_limit_args=lane,
+            **topic,
         )
     if reply.attachment is not None:
         return await bot.send_document(
@@ -92,6 +98,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, bulk: bool = False) -
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply),
             rate_limit_args=lane,
+            **topic,
         )
     return await bot.send_message(
         chat_id,
@@ -100,6 +107,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, bulk: bool = False) -
         reply_markup=keyboard(reply),
         link_preview_options=NO_PREVIEW,
         rate_limit_args=lane,
+        **topic,
     )
 
 
@@ -132,9 +140,16 @@ def outbox_sender(application: Application):
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
-            for row in reply.buttons
-        ]
-    )
+    return InlineKeyboardMarkup([[inline_button(b) for b in row] for row in reply.buttons])
+
+
+def inline_button(button: Button) -> InlineKeyboardButton:
+    if button.url:
+        return InlineKeyboardButton(button.label, url=button.url)
+    if button.share is not None:
+        # Any chat the person picks (private chats and groups), with the offer's query.
+        chosen = SwitchInlineQueryChosenChat(
+            button.share, allow_user_chats=True, allow_group_chats=True
+        )
+        return InlineKeyboardButton(button.label, switch_inline_query_chosen_chat=chosen)
+    return InlineKeyboardButton(button.label, callback_data=button.data)

@@ -2,7 +2,8 @@
 
 Everyone is a `person` (a young person's side). Staff hold grants: `admin` (every district),
 `coordinator` (catalogue, broadcasts, reports, inbox of a district), `provider` (the rows of one
-named provider in a district), `volunteer` (invites).
+named provider in a district), `volunteer` (invites). `counsellor` is not stored: whoever
+writes or taps in a counselling service's registered inbox group holds it for that district.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ VOLUNTEER = "volunteer"
 PROVIDER = "provider"
 COORDINATOR = "coordinator"
 ADMIN = "admin"
-ROLES = frozenset({PERSON, VOLUNTEER, PROVIDER, COORDINATOR, ADMIN})
+COUNSELLOR = "counsellor"
+ROLES = frozenset({PERSON, VOLUNTEER, PROVIDER, COORDINATOR, ADMIN, COUNSELLOR})
 EVERYONE = frozenset({PERSON})
 STAFF = frozenset({COORDINATOR, ADMIN})
 STAFF_ROLES = frozenset({VOLUNTEER, PROVIDER, COORDINATOR, ADMIN})
+# Who hands out invites to young people (with presets).
+INVITERS_OF_YOUNG = frozenset({VOLUNTEER, COORDINATOR, ADMIN})
+# Who may answer and close a counselling case of a district.
+CASE_HANDLERS = frozenset({COUNSELLOR, COORDINATOR, ADMIN})
 # Who keeps the catalogue: a provider only their own rows.
 CATALOGUE_KEEPERS = frozenset({PROVIDER, COORDINATOR, ADMIN})
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 FSI = "\u2068"  # FIRST STRONG ISOLATE
 LSI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
 PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
@@ -22,3 +25,12 @@ def isolate(fragment: str) -> str:
 
 def strip_isolates(text: str) -> str:
     return text.replace(FSI, "").replace(LSI, "").replace(PDI, "")
+
+
+_TAG = re.compile(r"</?[a-z][^>]*>")
+
+
+def html_to_text(text: str) -> str:
+    """Telegram HTML to plain text (a terminal, a PDF page); isolates are dropped: neither
+    needs them."""
+    return strip_isolates(html.unescape(_TAG.sub("", text)))

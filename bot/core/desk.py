@@ -39,6 +39,54 @@ class VersionEntry:
 
 
 @dataclass(frozen=True)
+class ReferralInfo:
+    """A young person's invite behind /start r_<code>: its presets (never who made it)."""
+
+    id: int
+    kind: str  # "volunteer", "counselling"
+    language: str = ""
+    district: str = ""
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralStats:
+    """A volunteer's invites: counts of people (shown only from 3 on) and the first names of
+    those who chose to tell them."""
+
+    started: int
+    finished: int
+    codes: int
+    told: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A counselling case a button or message names."""
+
+    id: int
+    pseudonym: str
+    service: str
+    district: str
+    state: str  # open, closed, erased
+    topic: str = ""
+    age_band: str = ""
+    mine: bool = False  # the young person asking is the one it is about
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """The group chat an input came from (a counselling inbox, or one being registered)."""
+
+    chat_id: str
+    title: str
+    forum: bool  # a forum supergroup (topics)
+    bot_can_manage_topics: bool
+    services: tuple[str, ...] = ()  # the services whose inbox this group is
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Prepared:
     """Everything the service looked up for this input (each part only when it matters)."""
 
@@ -47,6 +95,14 @@ class Prepared:
     versions: tuple[VersionEntry, ...] = ()
     change: StagedChange | None = None
     broadcast: Draft | None = None  # the broadcast a bc: button names
+    referral: ReferralInfo | None = None  # /start r_<code>
+    referral_stats: ReferralStats | None = None  # /invite
+    case: CaseInfo | None = None  # the case a cs: button names
+    cases: tuple[CaseInfo, ...] = ()  # the young person's open cases (/talk)
+    inboxes: frozenset[str] = frozenset()  # services with a registered inbox group
+    mentor: str | None = None  # the first name the person gave their mentor
+    reachable: frozenset[str] = frozenset()  # services that can get a case (inbox or staff)
+    group: GroupInfo | None = None  # the input came from a group chat
 
 
 NOTHING = Prepared()

@@ -12,7 +12,7 @@ from bot.core.offer_views import OSM, availability_line, german_courses, offer_t
 from bot.core.profile import Session
 from bot.core.rule_views import conditions, gap_line
 from bot.core.text import Translator, bold, esc, html_format, ltr
-from bot.core.views import category_label
+from bot.core.views import category_label, talk_button
 from bot.core.world import World
 
 
@@ -71,6 +71,7 @@ def offer_detail(
     )
     buttons = (
         (save, Button(t.gettext("Not for me"), callback.encode("of", "n", offer.id, str(page)))),
+        (talk_button(t, offer.id), Button(t.gettext("↗ Share"), share=offer.id)),
         (Button(t.gettext("‹ Back to the list"), callback.encode("of", "p", str(page))),),
     )
     return Reply("\n\n".join(lines), buttons, replace=replace, notice=notice)

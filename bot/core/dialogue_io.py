@@ -8,7 +8,7 @@ from typing import Any, Literal
 from bot.core.desk import NOTHING, Prepared
 from bot.core.effects import Effect
 
-InputKind = Literal["command", "text", "button", "location", "file", "unsupported"]
+InputKind = Literal["command", "text", "button", "location", "file", "forwarded", "unsupported"]
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,21 @@ class Input:
     latitude: float | None = None
     longitude: float | None = None
     upload: Upload | None = None
+    # The channel's id of the message (a relay to a counsellor copies it, never its text).
+    message_id: int | None = None
     # What the service looked up for this input (an invitation, a checked upload, ...).
     prepared: Prepared = NOTHING
 
 
 @dataclass(frozen=True)
 class Button:
+    """A callback button (`data`), or a link (`url`), or "share into a chat" (`share`: the
+    inline query the chosen chat gets)."""
+
     label: str
-    data: str
+    data: str = ""
+    url: str = ""
+    share: str | None = None
 
 
 @dataclass(frozen=True)

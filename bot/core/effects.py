@@ -101,11 +101,13 @@ class KeepData:
 
 @dataclass(frozen=True)
 class CreateInvitation:
-    """A one-time code for a role in a district (a provider's name for the provider role)."""
+    """A one-time code for a role in a district (a provider's name for the provider role);
+    `reusable`: a district's volunteer code that many volunteers may use."""
 
     role: str
     district: str
     provider: str = ""
+    reusable: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,84 @@ class BroadcastAction:
     args: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class CreateReferral:
+    """A volunteer's invite with presets (`kind` counselling: a coordinator's referral to a
+    service), answered with the link, its QR code and an A6 flyer."""
+
+    language: str
+    district: str
+    kind: str = "volunteer"
+    service: str = ""
+    flyer_languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CountReferral:
+    """One more person started or finished the questions through an invite (a bare count)."""
+
+    referral: int
+    what: str  # "started", "finished"
+
+
+@dataclass(frozen=True)
+class TellMentor:
+    """The young person chose to tell the volunteer whose invite they used that they are here,
+    with the first name they typed for it."""
+
+    referral: int
+    first_name: str
+
+
+@dataclass(frozen=True)
+class ForgetMentor:
+    """Withdrawn in /privacy: the volunteer no longer sees the first name."""
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A hand-over to a counselling service, with what the person agreed to share."""
+
+    service: str
+    district: str
+    share: str  # "question", "answers", "all"
+    question: str
+    summary_de: str  # what the service sees (German), shown to the person before sending
+    topic: str
+    age_band: str
+
+
+@dataclass(frozen=True)
+class Relay:
+    """Copy the person's message (by its id, never its text) into their case."""
+
+    case: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class CloseCase:
+    case: int
+    outcome: str  # advised, referred, no_contact
+
+
+@dataclass(frozen=True)
+class RegisterInbox:
+    """A coordinator confirmed a forum group as a service's inbox."""
+
+    service: str
+    chat_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    """ "My offers" as a one-page PDF in the person's language and in German."""
+
+
 DESK = (CreateInvitation, AcceptInvitation, SendTemplate, StageEdit, StageRollback,
-        ApplyChange, DiscardChange, MakeReport, SetDigest, BroadcastAction)  # fmt: skip
+        ApplyChange, DiscardChange, MakeReport, SetDigest, BroadcastAction, CreateReferral,
+        OpenCase, Relay, CloseCase, RegisterInbox, SendSummary)  # fmt: skip
 
 Effect = (
     Erase
@@ -196,4 +274,13 @@ Effect = (
     | MakeReport
     | SetDigest
     | BroadcastAction
+    | CreateReferral
+    | CountReferral
+    | TellMentor
+    | ForgetMentor
+    | OpenCase
+    | Relay
+    | CloseCase
+    | RegisterInbox
+    | SendSummary
 )

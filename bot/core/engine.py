@@ -37,6 +37,8 @@ def handle(
         tables.run_command(turn, event.value, event.argument)
     elif event.kind == "button":
         tables.run_button(turn, event.value)
+    elif tables.claim(turn, event):
+        pass  # e.g. a message written to a counsellor
     elif session.language is None and not session.stack:
         tables.run_command(turn, "start", "")  # a first message of any kind opens the chat
     elif event.kind == "text":
@@ -66,6 +68,8 @@ def handle(
         elif not interpreter.kind_of(step).upload(turn, step, event.upload):
             turn.note(turn.t.gettext("Thank you. I only need a file when I ask for one."))
             interpreter.reask_or_menu(turn)
+    elif event.kind == "forwarded":
+        tables.forwarded(turn)
     else:
         turn.note(turn.t.gettext("I can only read text messages and buttons."))
         interpreter.reask_or_menu(turn)

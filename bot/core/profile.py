@@ -141,6 +141,18 @@ class Session:
     # The buttons of the last message that had some, as (label, data): a label typed instead
     # of tapped ("Remind me") works like the button.
     buttons: list[tuple[str, str]] = field(default_factory=list)
+    # The invite the person came with (a referral id, never who made it): its kind
+    # ("volunteer", "counselling"), the service of a counselling referral, and whether their
+    # finishing the questions was counted.
+    referral: int = 0
+    referral_kind: str = ""
+    referral_service: str = ""
+    referral_finished: bool = False
+    referral_district: str = ""  # the invite's district: its towns are offered first
+    # Writing to a counselling case: the case whose conversation the next messages go to.
+    relay: int = 0
+    # A hand-over being prepared ("Talk to a person"): service, share, question; until sent.
+    talk: dict[str, str] = field(default_factory=dict)
 
     @property
     def frame(self) -> Frame | None:

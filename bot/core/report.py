@@ -30,6 +30,7 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("25–27", 25, 27),
 )  # fmt: skip
 OTHER_AGE = "other"
+CASE_OUTCOMES = ("advised", "referred", "no_contact", "timeout")  # "Talk to a person"
 UNKNOWN = "unknown"
 # What keeps a person out of an offer, from the rule that failed (the first one that did).
 BLOCKS = {
@@ -69,6 +70,7 @@ class Usage:
     subscribers: dict[str, int] = field(default_factory=dict)  # event id
     went: dict[str, dict[str, int]] = field(default_factory=dict)  # event id -> answer -> n
     started: int = 0  # /start before agreeing
+    cases: dict[str, int] = field(default_factory=dict)  # counselling outcome -> cases
 
 
 @dataclass(frozen=True)
@@ -383,6 +385,8 @@ def build_report(
     counts.table("searches", ("concept", "language"), dict(
         ((c, lang), n) for (c, lang), n in usage.searches.items()))  # fmt: skip
     counts.table("cards", ("card",), {(k,): v for k, v in usage.cards.items()})
+    counts.table("cases", ("outcome",), {(k,): v for k, v in usage.cases.items()},
+                 order=[(o,) for o in CASE_OUTCOMES])  # fmt: skip
     counts.table("outside", ("postcode area",), {(k,): v for k, v in usage.outside.items()})
     offer_ids = [(o.id,) for o in offers]
     for name, source in (("in_list", in_list), ("opened", usage.opened),

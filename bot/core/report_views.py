@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from bot.core import callback
 from bot.core.dialogue_io import Button, Reply
-from bot.core.report import OTHER_AGE, UNKNOWN, Opener, Period, Report
+from bot.core.report import CASE_OUTCOMES, OTHER_AGE, UNKNOWN, Opener, Period, Report
 from bot.core.suppression import HIDDEN
 from bot.core.text import N_, Translator, bold, esc, html_format, ltr
 from bot.core.views import category_label, district_buttons, number, option_label
@@ -101,7 +101,8 @@ def gap_sentence(n: Names, keys: tuple[str, ...], count: int) -> str:
         parts += [name(v) for name, v in ((n.status, status), (n.band, band), (n.level, level))
                   if v]  # fmt: skip
         return n.t.ngettext(
-            "{group}: {count} person, no offer fits", "{group}: {count} people, no offer fits",
+            "{group}: {count} person, no offer fits",
+            "{group}: {count} people, no offer fits",
             count,
         ).format(group=", ".join(parts), count=number(n.t, count))
     return n.t.ngettext(
@@ -276,6 +277,14 @@ def summary(t: Translator, world: World, report: Report, part: str) -> str:
                       "opened an offer {opened}, saved or subscribed {engaged}."),
             **{k: count_text(t, v) for k, v in funnel.items()},
         ))  # fmt: skip
+        cases = {row.keys[0]: row.value for row in report.table("cases").rows}
+        if any(v is None or v > 0 for v in cases.values()):
+            lines.append(html_format(
+                t.gettext("Talk to a person: advised {advised}, referred to an offer "
+                          "{referred}, no contact {no_contact}, closed without messages "
+                          "{timeout}."),
+                **{k: count_text(t, cases.get(k)) for k in CASE_OUTCOMES},
+            ))  # fmt: skip
     if part in ("paths",):
         lines.append(bold(esc(t.gettext("Educational paths"))))
         lines.extend(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core import callback
 from bot.core.catalogue import Concept, Offer
-from bot.core.dialogue_io import Reply
+from bot.core.dialogue_io import Button, Reply
 from bot.core.matching import Match, Ranking, rank
 from bot.core.offer_views import (
     ALMOST_MARK,
@@ -17,7 +18,7 @@ from bot.core.offer_views import (
 )
 from bot.core.profile import Session
 from bot.core.text import Translator, bold, esc, html_format
-from bot.core.views import number, numbered, short, show_offers_button
+from bot.core.views import number, numbered, short, show_offers_button, talk_button
 from bot.core.world import World
 
 SEARCH_SHOWN = 6
@@ -37,6 +38,7 @@ def saved_list(t: Translator, world: World, session: Session) -> Reply:
         lambda o, label: offer_button(t, o, label),
         separator="\n",
     )
+    rows.append((Button(t.gettext("📄 My offers as a page (PDF)"), callback.encode("of", "m")),))
     return Reply(f"{bold(esc(t.gettext('Your saved offers')))}\n{text}", tuple(rows))
 
 
@@ -48,9 +50,7 @@ def offers_changed(t: Translator, world: World, ranking: Ranking) -> Reply:
         "Your offers changed: {count} offers fit you where you live now.",
         count,
     )
-    return Reply(
-        bold(html_format(header, count=number(t, count))), ((show_offers_button(t),),)
-    )
+    return Reply(bold(html_format(header, count=number(t, count))), ((show_offers_button(t),),))
 
 
 def newly_fitting(t: Translator, world: World, offers: list[Offer]) -> Reply:
@@ -122,7 +122,9 @@ def nothing_understood(t: Translator, query: str) -> Reply:
         ),
         query=short(query, 60),
     )
-    return Reply(f"{text}\n\n{esc(counselling_hint(t))}", ((show_offers_button(t),),))
+    return Reply(
+        f"{text}\n\n{esc(counselling_hint(t))}", ((show_offers_button(t),), (talk_button(t),))
+    )
 
 
 def counselling_hint(t: Translator) -> str:

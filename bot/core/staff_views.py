@@ -15,6 +15,7 @@ from bot.core.world import World
 
 PROVIDERS_PAGE = 8
 INVITABLE = (COORDINATOR, PROVIDER, VOLUNTEER)
+VOLUNTEER_CODE = "volunteers"  # a district's reusable code: volunteers register themselves
 
 
 def role_name(t: Translator, role: str) -> str:
@@ -139,11 +140,22 @@ def invitation_made(
     code: str,
     expires: datetime,
     qr: bytes,
+    reusable: bool = False,
 ) -> Reply:
     """The new invitation: a link (and its QR code as a picture) to forward to the person;
     without the bot's username, the code and how to use it."""
     role = grant_text(t, world, grant)
-    if link:
+    if reusable:
+        first = html_format(
+            t.gettext("Volunteer code for {district}. Every volunteer who opens this link "
+                      "becomes a volunteer there (you see them in /staff):"),
+            district=district_name(world, grant.district),
+        )  # fmt: skip
+        how = esc(ltr(t, link)) if link else html_format(
+            t.gettext("They open Lotse in Telegram and send: {command}"),
+            command=f"/start {code}",
+        )  # fmt: skip
+    elif link:
         first = html_format(
             t.gettext("Invitation for: {role}. Send this link to the person (it works once):"),
             role=role,
@@ -186,6 +198,8 @@ def staff_list(
     rows = [
         (Button(invite_label(t, role), callback.encode("st", "i", role)),) for role in INVITABLE
     ]
+    label = t.gettext("Volunteer code for many (self-registration)")
+    rows.append((Button(label, callback.encode("st", "i", VOLUNTEER_CODE)),))
     return Reply("\n\n".join(lines), tuple(rows))
 
 

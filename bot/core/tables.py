@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.core import callback
 from bot.core.access import EVERYONE, Actor
+from bot.core.dialogue_io import Input
 from bot.core.text import Translator
 from bot.core.turn import Turn
 
@@ -28,6 +29,7 @@ class Command:
     menu: bool = True  # listed in /help and the command menu
     order: int = 100  # position in /help and the menu
     context: str = ""  # gettext context of `help` (a flow's id for commands from a flow file)
+    group: bool = False  # used in a group chat (a counselling inbox), not in a private chat
 
     def describe(self, t: Translator) -> str:
         return t.pgettext(self.context, self.help) if self.context else t.gettext(self.help)
@@ -59,15 +61,23 @@ class Tables:
     unknown_button: Callable[[Turn], None]
     # A file sent when no question asks for one (a coordinator's spreadsheet).
     idle_file: Callable[[Turn], None]
+    # A forwarded message or contact card (a volunteer bringing someone in).
+    forwarded: Callable[[Turn], None]
+    # Free inputs a side takes before the open question (a message written to a counsellor);
+    # True when it took the input.
+    claim: Callable[[Turn, Input], bool]
 
     def menu(self, actor: Actor) -> list[Command]:
-        """The commands this person may use, in menu order."""
-        allowed = [c for c in self.commands.values() if c.menu and actor.may(c.roles)]
+        """The commands this person may use (in a private chat), in menu order."""
+        allowed = [
+            c for c in self.commands.values() if c.menu and not c.group and actor.may(c.roles)
+        ]
         return sorted(allowed, key=lambda c: (c.order, c.name))
 
     def run_command(self, turn: Turn, name: str, argument: str) -> None:
         command = self.commands.get(name)
-        if command is None or not turn.actor.may(command.roles):
+        in_group = turn.prepared.group is not None
+        if command is None or command.group != in_group or not turn.actor.may(command.roles):
             self.unknown_command(turn)
             return
         command.run(turn, argument)
@@ -103,6 +113,8 @@ def build_tables(
     unknown_command: Callable[[Turn], None],
     unknown_button: Callable[[Turn], None],
     idle_file: Callable[[Turn], None],
+    forwarded: Callable[[Turn], None] | None = None,
+    claim: Callable[[Turn, Input], bool] | None = None,
 ) -> Tables:
     by_name: dict[str, Command] = {}
     for command in commands:
@@ -114,4 +126,7 @@ def build_tables(
         if route.key in by_key:
             raise ValueError(f"two callback routes {route.key}")
         by_key[route.key] = route
-    return Tables(by_name, by_key, idle_text, unknown_command, unknown_button, idle_file)
+    return Tables(
+        by_name, by_key, idle_text, unknown_command, unknown_button, idle_file,
+        forwarded or (lambda turn: idle_file(turn)), claim or (lambda turn, event: False),
+    )  # fmt: skip

@@ -49,6 +49,12 @@ def show_offers_button(t: Translator) -> Button:
     return Button(t.gettext("Show my offers"), callback.encode("of", "p", "1"))
 
 
+def talk_button(t: Translator, offer_id: str = "") -> Button:
+    """ "Talk to a person": to a counselling service (about an offer's field, from its detail)."""
+    data = callback.encode("tk", "o", offer_id) if offer_id else callback.encode("tk", "l")
+    return Button(t.gettext("💬 Talk to a person"), data)
+
+
 def joined(parts: Iterable[str]) -> str:
     return "\n\n".join(p for p in parts if p)
 

@@ -48,6 +48,7 @@ class Operator:
     name: str = ""
     contact: str = ""
     retention_days: int = 365
+    bot_username: str = ""  # for links to the bot (invites, shared offers); "" unknown
 
 
 @dataclass(frozen=True)

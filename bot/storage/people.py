@@ -76,20 +76,39 @@ def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapsh
 
 
 def _state(session: Session) -> str:
+    """The conversation state: the stack, the last buttons, and where the person came from,
+    writes to and is handing over (issue 16); a bare list when only the stack is set."""
     stack = [f.to_json() for f in session.stack]
-    if not session.buttons:
+    state: dict[str, Any] = {"stack": stack}
+    if session.buttons:
+        state["buttons"] = [list(pair) for pair in session.buttons]
+    if session.referral:
+        state["referral"] = [session.referral, session.referral_kind, session.referral_service,
+                             session.referral_finished, session.referral_district]  # fmt: skip
+    if session.relay:
+        state["relay"] = session.relay
+    if session.talk:
+        state["talk"] = dict(session.talk)
+    if len(state) == 1:
         return json.dumps(stack, ensure_ascii=False)
-    buttons = [list(pair) for pair in session.buttons]
-    return json.dumps({"stack": stack, "buttons": buttons}, ensure_ascii=False)
+    return json.dumps(state, ensure_ascii=False)
 
 
-def _read_state(text: str | None) -> tuple[list[Frame], list[tuple[str, str]]]:
-    """The stack (a list, as first stored) or the stack with the last buttons."""
+def _read_state(text: str | None, session: Session) -> None:
+    """The stack (a list, as first stored) or the state with the other parts, into `session`."""
     state = json.loads(text or "[]")
     if isinstance(state, list):
-        return [Frame.from_json(f) for f in state], []
-    stack = [Frame.from_json(f) for f in state.get("stack", [])]
-    return stack, [(str(label), str(data)) for label, data in state.get("buttons", [])]
+        session.stack = [Frame.from_json(f) for f in state]
+        return
+    session.stack = [Frame.from_json(f) for f in state.get("stack", [])]
+    session.buttons = [(str(label), str(data)) for label, data in state.get("buttons", [])]
+    if state.get("referral"):
+        ident, kind, service, finished, district = state["referral"]
+        session.referral, session.referral_kind = int(ident), str(kind)
+        session.referral_service, session.referral_finished = str(service), bool(finished)
+        session.referral_district = str(district)
+    session.relay = int(state.get("relay", 0))
+    session.talk = {str(k): str(v) for k, v in state.get("talk", {}).items()}
 
 
 def _marks(session: Session) -> tuple[tuple[str, ...], ...]:
@@ -152,12 +171,9 @@ class PeopleRepository:
         ):
             marks[mark_row["mark"]].append(mark_row["item"])
         profile = profile_of(row, columns, fields)
-        stack, buttons = _read_state(row["stack"])
         session = Session(
             language=row["language"],
             consented=True,
-            stack=stack,
-            buttons=buttons,
             profile=profile,
             saved=marks["saved"],
             dismissed=marks["dismissed"],
@@ -167,6 +183,7 @@ class PeopleRepository:
             opened_offer=bool(row["opened_offer"]),
             news=bool(row["news"]),
         )
+        _read_state(row["stack"], session)
         return session, snapshot_of(session, user_id, row["blocked_at"] is not None)
 
     async def save(
@@ -257,7 +274,13 @@ class PeopleRepository:
         return user_id
 
     async def erase(self, channel: str, external_id: str) -> bool:
-        """Delete the person and, through the cascade, everything stored about them."""
+        """Delete the person and, through the cascade, everything stored about them. Their
+        counselling cases lose the link to them and become 'erased': the topics go next."""
+        await self.tx.execute(
+            "UPDATE cases SET state = 'erased', user_id = NULL WHERE user_id = "
+            "(SELECT id FROM users WHERE channel = ? AND external_id = ?)",
+            (channel, external_id),
+        )
         changed = await self.tx.execute(
             "DELETE FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
         )

@@ -73,10 +73,12 @@ class ReportRepository:
                     profile.set(name, _shared(words, value))
                 found.append(
                     PersonFacts(
-                        profile, _shared(words, row["language"] or ""),
+                        profile,
+                        _shared(words, row["language"] or ""),
                         _shared(words, _day(row["created_at"])),
                         _shared(words, _day(row["active_at"])),
-                        bool(row["opened_offer"]), bool(row["engaged"]),
+                        bool(row["opened_offer"]),
+                        bool(row["engaged"]),
                         synthetic=row["channel"] == DEMO_CHANNEL,
                     )
                 )
@@ -126,7 +128,7 @@ class ReportRepository:
             outside=by_name.get("outside_area", {}), opened=by_name.get("offer_opened", {}),
             saved=saved, dismissed=dismissed,
             subscribers={r["event_id"]: int(r["n"]) for r in subscribers}, went=went,
-            started=started,
+            started=started, cases=by_name.get("case_outcome", {}),
         )  # fmt: skip
 
     async def snapshots(self, district: str) -> dict[str, tuple[int | None, int | None]]:

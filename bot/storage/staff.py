@@ -30,6 +30,7 @@ class InvitationRow:
     created_by: str
     expires_at: datetime
     used_at: datetime | None
+    reusable: bool = False  # a district's volunteer code: many may use it
 
 
 def _staff(row) -> StaffRow:  # type: ignore[no-untyped-def]
@@ -85,15 +86,15 @@ class StaffRepository:
 
     async def invite(
         self, code_hash: str, role: str, district: str, provider: str, created_by: str,
-        now: datetime, expires_at: datetime,
+        now: datetime, expires_at: datetime, reusable: bool = False,
     ) -> int:  # fmt: skip
         await self.tx.execute(
             """
             INSERT INTO invitations (code_hash, role, district, provider, created_by,
-                                     created_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+                                     created_at, expires_at, reusable)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            (code_hash, role, district, provider, created_by, now, expires_at),
+            (code_hash, role, district, provider, created_by, now, expires_at, int(reusable)),
         )
         row = await self.tx.fetchone(
             "SELECT id FROM invitations WHERE code_hash = ?", (code_hash,)
@@ -108,12 +109,15 @@ class StaffRepository:
         return InvitationRow(
             int(row["id"]), row["role"], row["district"], row["provider"], row["created_by"],
             to_datetime(row["expires_at"]), to_datetime(row["used_at"]),  # type: ignore[arg-type]
+            bool(row["reusable"]),
         )  # fmt: skip
 
     async def use_invitation(self, invitation_id: int, staff_id: int, now: datetime) -> bool:
-        """Marks the code used; False when it already was (single use, also under a race)."""
+        """Marks the code used; False when it already was (single use, also under a race).
+        A reusable code stays valid (it only remembers when it was last used)."""
         changed = await self.tx.execute(
-            "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+            "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? "
+            "AND (used_at IS NULL OR reusable = 1)",
             (now, staff_id, invitation_id),
         )
         return changed == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from bot.storage.broadcasts import BroadcastRepository
+from bot.storage.cases import CaseRepository
 from bot.storage.catalogue import CatalogueRepository
 from bot.storage.chats import ChatRepository
 from bot.storage.counters import CounterRepository
@@ -15,6 +16,7 @@ from bot.storage.reports import ReportRepository
 from bot.storage.sql import Tx
 from bot.storage.staff import StaffRepository
 from bot.storage.uploads import UploadRepository
+from bot.storage.volunteers import VolunteerRepository
 
 
 class Unit:
@@ -60,3 +62,11 @@ class Unit:
     @cached_property
     def broadcasts(self) -> BroadcastRepository:
         return BroadcastRepository(self.tx)
+
+    @cached_property
+    def volunteers(self) -> VolunteerRepository:
+        return VolunteerRepository(self.tx)
+
+    @cached_property
+    def cases(self) -> CaseRepository:
+        return CaseRepository(self.tx)

@@ -24,6 +24,7 @@ class Transcript:
     channel: str = "test"
     language_hint: str | None = None
     replies: list[Reply] = field(default_factory=list)
+    last_message_id: int = 0  # the channel's message ids of what this person sent
 
     async def _do(self, event: Input) -> list[Reply]:
         self.replies = await self.service.handle(
@@ -33,10 +34,16 @@ class Transcript:
         return self.replies
 
     async def send(self, text: str) -> list[Reply]:
+        self.last_message_id += 1
         if text.startswith("/"):
             name, _, argument = text[1:].partition(" ")
             return await self._do(Input("command", name, argument))
-        return await self._do(Input("text", text))
+        return await self._do(Input("text", text, message_id=self.last_message_id))
+
+    async def forward(self) -> list[Reply]:
+        """Forward someone's message or contact card to the bot."""
+        self.last_message_id += 1
+        return await self._do(Input("forwarded", message_id=self.last_message_id))
 
     async def press(self, data: str) -> list[Reply]:
         return await self._do(Input("button", data))

@@ -14,6 +14,9 @@ from bot.core.text import Translator, esc, ltr
 from bot.core.turn import Turn
 from bot.core.world import World
 
+TOWNS = frozenset({"stadt", "gemeinde"})
+INVITED_TOWNS = 12
+
 
 class PlaceKind(Kind):
     name = "place"
@@ -29,7 +32,8 @@ class PlaceKind(Kind):
 
     def buttons(self, turn: Turn, step: Step) -> Rows:
         t, rows = turn.t, []
-        for place_id in self.candidates(turn):
+        candidates = self.candidates(turn) or self.invited_to(turn)
+        for place_id in candidates:
             place = turn.world.catalogue.places.get(place_id)
             if place:
                 label = t.gettext("{place} ({postcode})").format(
@@ -37,6 +41,16 @@ class PlaceKind(Kind):
                 )
                 rows.append((answer_button(ltr(t, label), step, place.id),))
         return rows
+
+    def invited_to(self, turn: Turn) -> list[str]:
+        """The towns of the district an invite names (its towns, not their parts), so that
+        one tap answers; typing still works."""
+        district = turn.session.referral_district
+        if not district or turn.session.profile.place:
+            return []
+        places = turn.world.catalogue.places.values()
+        return [p.id for p in places
+                if p.district == district and p.kind in TOWNS][:INVITED_TOWNS]  # fmt: skip
 
     def text(self, turn: Turn, step: Step, text: str) -> None:
         exact = turn.world.places.exact(text)

@@ -23,12 +23,15 @@ from bot.core.sides import (
     privacy,
     reports,
     staff,
+    talk,
+    volunteers,
 )  # fmt: skip
 from bot.core.tables import Command, Route, Tables, build_tables
 from bot.core.turn import Turn
 from bot.core.validators import VALIDATORS
 
-_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk, reports, broadcasts)
+_SIDES = (onboarding, offers, events, privacy, feedback, staff, desk, reports, broadcasts,
+          volunteers, talk)  # fmt: skip
 
 RESULTS = {name: run for side in _SIDES for name, run in getattr(side, "RESULTS", {}).items()}
 HOOKS = {name: run for side in _SIDES for name, run in getattr(side, "HOOKS", {}).items()}
@@ -85,5 +88,5 @@ def build(flows: Iterable[Flow]) -> Tables:
     routes = [r for side in _SIDES for r in getattr(side, "ROUTES", ())] + list(FLOW_ROUTES)
     return build_tables(
         commands, routes, offers.search, common.unknown_command, common.unknown_button,
-        desk.upload,
+        desk.upload, volunteers.forwarded, talk.claim,
     )  # fmt: skip

@@ -43,6 +43,8 @@ def profile_ready(turn: Turn) -> bool:
 
 
 def unknown_command(turn: Turn) -> None:
+    if turn.prepared.group is not None:
+        return  # in a group: not ours to answer (the channel says once where Lotse works)
     if not turn.session.consented:
         consented(turn)
         return
@@ -51,6 +53,8 @@ def unknown_command(turn: Turn) -> None:
 
 
 def unknown_button(turn: Turn) -> None:
+    if turn.prepared.group is not None:
+        return  # a group's button that is not for this person: only the tap is answered
     turn.note(turn.t.gettext("Sorry, I did not understand this button."))
     interpreter.reask_or_menu(turn)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bot.core import almost_views, card_views, detail_views, offer_views, search_views
 from bot.core.cards import Card
-from bot.core.effects import Count
+from bot.core.effects import Count, SendSummary
 from bot.core.interpreter import Result
 from bot.core.keys import MBE_AGE
 from bot.core.matching import assess_all, fitting_ids, rank
 from bot.core.profile import Profile
+from bot.core.sides import talk, volunteers
 from bot.core.sides.common import consented, profile_ready
 from bot.core.tables import Command, Route
 from bot.core.text import N_, esc
@@ -142,7 +143,11 @@ def answer_card(turn: Turn, card: Card) -> None:
     district = world.catalogue.districts.get(turn.district)
     turn.say(
         card_views.card_reply(
-            t, world, card, session.profile.status or "", district.state if district else "",
+            t,
+            world,
+            card,
+            session.profile.status or "",
+            district.state if district else "",
             card_views.counselling_offer(ranking, adult),
         )
     )
@@ -159,6 +164,16 @@ def onboarding_done(turn: Turn, result: Result) -> None:
     session.announced = sorted(set(session.announced) | fitting)
     intro = esc(turn.t.gettext("Thank you! Here are the offers for you."))
     show_list(turn, 1, intro)
+    volunteers.finished(turn)
+    if session.referral_kind == volunteers.COUNSELLING and session.referral_service:
+        # A coordinator's referral: the service they named, now that the person agreed.
+        talk.service_chosen(turn, (session.referral_service,))
+
+
+def summary(turn: Turn, args: tuple[str, ...]) -> None:
+    """ "My offers" to take along: a short message and a one-page PDF."""
+    if consented(turn):
+        turn.effect(SendSummary())
 
 
 def announce_new(turn: Turn, before: Profile) -> None:
@@ -194,6 +209,7 @@ ROUTES = (
     Route("of", "o", detail, arity=2),
     Route("of", "s", toggle_saved, arity=2),
     Route("of", "n", dismiss, arity=2),
+    Route("of", "m", summary),
 )
 RESULTS = {"offers_ready": onboarding_done}
 PROFILE_HOOKS = (announce_new,)

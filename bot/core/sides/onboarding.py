@@ -3,12 +3,14 @@ edits, /help."""
 
 from __future__ import annotations
 
-from bot.core import interpreter, kinds
+from bot.core import interpreter, kinds, share_views
+from bot.core.dialogue_io import Reply
 from bot.core.effects import Count
 from bot.core.interpreter import Result
+from bot.core.links import OFFER_PREFIX, REFERRAL_PREFIX
 from bot.core.person import person_of
 from bot.core.profile_views import new_offers_switched, news_switched, profile_view
-from bot.core.sides import staff
+from bot.core.sides import offers, staff, volunteers
 from bot.core.sides.common import consented, show_menu
 from bot.core.tables import Command, Route
 from bot.core.text import N_, esc
@@ -21,6 +23,15 @@ def start(turn: Turn, argument: str) -> None:
     if argument.startswith(staff.INVITE_PREFIX):
         staff.show_invitation(turn, argument)
         return
+    if argument.startswith(OFFER_PREFIX) and _shared_offer(turn, argument[len(OFFER_PREFIX) :]):
+        return
+    referral = turn.prepared.referral
+    if argument.startswith(REFERRAL_PREFIX) and referral is not None:
+        volunteers.arrived(turn, referral.id, referral.kind, referral.service)
+        if referral.language and not turn.session.language:
+            argument = f"lang_{referral.language}"
+        if referral.district and not turn.session.profile.place:
+            turn.session.referral_district = referral.district
     if turn.actor.is_staff and not argument:
         turn.session.stack = []
         staff.home(turn)
@@ -33,6 +44,19 @@ def start(turn: Turn, argument: str) -> None:
     if code and turn.world.language(code) and step is not None and step.kind == "language":
         turn.outcome.replies.clear()
         kinds.REGISTRY[step.kind].press(turn, step, "a", code)
+
+
+def _shared_offer(turn: Turn, offer_id: str) -> bool:
+    """A shared offer's "Open in Lotse": its detail for someone who is here already; for
+    someone new, the offer in short and then the questions."""
+    offer = turn.world.catalogue.offers.get(offer_id)
+    if offer is None:
+        return False
+    if turn.session.consented:
+        offers.detail(turn, (offer_id, "1"))
+        return True
+    turn.say(Reply(share_views.offer_card(turn.t, turn.world, offer)))
+    return False
 
 
 def resume(turn: Turn, argument: str) -> None:

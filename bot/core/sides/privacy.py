@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import interpreter
+from bot.core import case_views, interpreter
 from bot.core.effects import Erase, KeepData
 from bot.core.profile import forget
 from bot.core.profile_views import erase_question, privacy_view
@@ -10,6 +10,7 @@ from bot.core.staff_views import staff_privacy
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
+from bot.core.volunteer_views import mentor_privacy
 
 
 def privacy(turn: Turn, argument: str) -> None:
@@ -17,6 +18,11 @@ def privacy(turn: Turn, argument: str) -> None:
         turn.say(staff_privacy(turn.t, turn.world, turn.actor))
         return
     turn.say(privacy_view(turn.t, turn.world, turn.session, interpreter.shown_steps(turn)))
+    if turn.session.consented and turn.prepared.cases:
+        turn.say(case_views.cases_privacy(turn.t, turn.world, turn.prepared.cases))
+    mentor = mentor_privacy(turn.t, turn.prepared.mentor) if turn.session.consented else None
+    if mentor is not None:
+        turn.say(mentor)
 
 
 def erase(turn: Turn, args: tuple[str, ...]) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.core import interpreter, staff_views
-from bot.core.access import ADMIN, COORDINATOR, PROVIDER, STAFF_ROLES, Actor
+from bot.core.access import ADMIN, COORDINATOR, PROVIDER, STAFF_ROLES, VOLUNTEER, Actor
 from bot.core.desk import InvitationInfo
 from bot.core.effects import AcceptInvitation, CreateInvitation
 from bot.core.sides.common import districts_for
@@ -64,7 +64,7 @@ def _districts(actor: Actor, turn: Turn) -> list[str]:
 
 def invite(turn: Turn, args: tuple[str, ...]) -> None:
     role = args[0]
-    if role not in staff_views.INVITABLE:
+    if role not in (*staff_views.INVITABLE, staff_views.VOLUNTEER_CODE):
         turn.note(turn.t.gettext("Sorry, I did not understand this button."))
         return
     districts = _districts(turn.actor, turn)
@@ -78,6 +78,12 @@ def invite_for(turn: Turn, args: tuple[str, ...]) -> None:
     role, district = args
     if role == PROVIDER:
         providers_page(turn, (district, "1"))
+        return
+    if role == staff_views.VOLUNTEER_CODE:
+        turn.effect(CreateInvitation(VOLUNTEER, district, reusable=True))
+        return
+    if role not in staff_views.INVITABLE:
+        turn.note(turn.t.gettext("Sorry, I did not understand this button."))
         return
     turn.effect(CreateInvitation(role, district))
 
