@@ -55,6 +55,7 @@ Deliver = Callable[[list[Reply]], Awaitable[None]]
 # Sessions of people who have not agreed yet live only in memory; the cap keeps a flood of
 # strangers from growing it without end (the oldest is forgotten and simply starts again).
 PRE_CONSENT_LIMIT = 10_000
+MEMORY_HOURS = 24  # "use without saving", and a conversation before consent
 COMMENT_DAYS = 90
 
 
@@ -107,6 +108,8 @@ class LotseService:
         # Called after new outbox rows were stored, so that the sender wakes in time.
         self.on_outbox_change: Hook | None = None
         self._pre_consent: OrderedDict[tuple[str, str], Session] = OrderedDict()
+        # When each session in memory was last used: forgotten after MEMORY_HOURS.
+        self._in_memory_since: dict[tuple[str, str], datetime] = {}
         # Stored sessions as last saved, so that an input needs no read. Only where this
         # process is the one writer of sessions (SQLite); several processes read every time.
         self._cache: OrderedDict[tuple[str, str], tuple[Session, Snapshot]] | None = (
@@ -205,7 +208,7 @@ class LotseService:
         loaded = await self.storage.run(
             lambda unit: unit.people.load(channel, external_id, fields), write=False
         )
-        return loaded[0] if loaded else self._pre_consent.get((channel, external_id))
+        return loaded[0] if loaded else self._in_memory((channel, external_id))
 
     async def actor(self, channel: str, external_id: str) -> Actor:
         return await self.desk.actor(channel, external_id)
@@ -255,7 +258,7 @@ class LotseService:
             if loaded is not None:
                 session, snapshot = loaded
             else:
-                session = self._pre_consent.get(key) or Session()
+                session = self._in_memory(key) or Session()
             actor = await self.actor(channel, external_id)
             event = await self.desk.prepare(actor, key, session, event)
             started = time.perf_counter()
@@ -296,6 +299,16 @@ class LotseService:
             replies.extend(await self.desk.carry_out(actor, (channel, user_id), desk, t))
         return replies
 
+    def _in_memory(self, key: tuple[str, str]) -> Session | None:
+        """A session that lives only in memory, unless it was last used MEMORY_HOURS ago."""
+        since = self._in_memory_since.get(key)
+        if since is not None and self.clock() - since > timedelta(hours=MEMORY_HOURS):
+            self._pre_consent.pop(key, None)
+            self._in_memory_since.pop(key, None)
+            log.info("a conversation kept only in memory was forgotten after %d hours",
+                     MEMORY_HOURS)  # fmt: skip
+        return self._pre_consent.get(key)
+
     async def _load(self, key: tuple[str, str]) -> tuple[Session, Snapshot] | None:
         cache = self._cache
         if cache is not None and key in cache:
@@ -330,7 +343,7 @@ class LotseService:
     ) -> None:
         key = (channel, external_id)
         erase = bool(outcome.of(Erase))
-        stored = session.consented and not erase
+        stored = session.consented and not session.unsaved and not erase
         changed = snapshot is None or snapshot.differs(session)
         outbox_changed = False
         if erase or outcome.effects or (stored and changed):
@@ -362,16 +375,20 @@ class LotseService:
             self._remember(key, None)
         if erase:
             self._pre_consent.pop(key, None)
+            self._in_memory_since.pop(key, None)
             await self.desk.staff_changed()
             await self.counselling.clean()  # their cases' topics go now
             log.info("erased a person's data on request")
-        elif session.consented:
+        elif stored:
             self._pre_consent.pop(key, None)
+            self._in_memory_since.pop(key, None)
         else:
             self._pre_consent[key] = session
             self._pre_consent.move_to_end(key)
+            self._in_memory_since[key] = world.now
             while len(self._pre_consent) > PRE_CONSENT_LIMIT:
-                self._pre_consent.popitem(last=False)
+                oldest, _ = self._pre_consent.popitem(last=False)
+                self._in_memory_since.pop(oldest, None)
         if outbox_changed and self.on_outbox_change is not None:
             await self.on_outbox_change()
 

@@ -45,7 +45,9 @@ def run_chat(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProc
 
 
 def test_piped_conversation_reaches_the_offers(tmp_path: Path) -> None:
-    result = run_chat(tmp_path, "1\n" + SCRIPT, "--lang", "en", "--user", "amira")
+    # The age first, then "1" (I agree).
+    script = SCRIPT.replace("17\n", "17\n1\n", 1)
+    result = run_chat(tmp_path, script, "--lang", "en", "--user", "amira")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Do you agree that I save your answers?" in out
@@ -56,7 +58,7 @@ def test_piped_conversation_reaches_the_offers(tmp_path: Path) -> None:
 
 
 def test_a_second_run_continues_where_the_first_stopped(tmp_path: Path) -> None:
-    first = run_chat(tmp_path, "1\n17\n", "--lang", "en")
+    first = run_chat(tmp_path, "17\n1\n", "--lang", "en")
     assert "Which paper do you have" in first.stdout
     second = run_chat(tmp_path, "Duldung\n")
     assert second.returncode == 0, second.stderr
@@ -65,7 +67,7 @@ def test_a_second_run_continues_where_the_first_stopped(tmp_path: Path) -> None:
 
 
 def test_arabic_in_the_terminal(tmp_path: Path) -> None:
-    result = run_chat(tmp_path, "1\n", "--lang", "ar")
+    result = run_chat(tmp_path, "17\n", "--lang", "ar")
     assert result.returncode == 0, result.stderr
     assert "Do you agree" not in result.stdout  # the consent text is translated
     assert "/privacy" in result.stdout
@@ -118,7 +120,8 @@ async def test_the_terminal_subscribes_to_an_event_and_prints_the_reminder_when_
         return await until(expected)
 
     try:
-        for line in ["1", *SCRIPT.splitlines()[:-2]]:  # agree, answers, German course only
+        lines = SCRIPT.splitlines()[:-2]  # the answers, German course only
+        for line in [lines[0], "1", *lines[1:]]:  # the age, then "1": I agree
             typing.write(line + "\n")
         typing.flush()
         await type_line("Done", "Here are the offers for you")

@@ -35,6 +35,7 @@ async def test_a_swap_in_the_middle_of_the_questions(
     chat = Transcript(service)
     await chat.begin()
     await chat.send("22")
+    await chat.agree()
     await chat.tap("EU citizen")
     await chat.tap("B1")
     await chat.send("Königslutr")  # candidates are on screen now

@@ -44,9 +44,9 @@ async def test_a_new_coordinator_keeps_the_catalogue_from_telegram(
         service = application.bot_data[SERVICE]
         # A young person subscribes to an event that will move, and stays mid-conversation.
         await amira.send("/start", asks("language"))
-        await amira.press("fl:a:language:en", asks("consent"))
-        await amira.press("fl:a:consent:agree", lambda m: "born" in m["text"])
-        await amira.send("17", asks("residence_status"))
+        await amira.press("fl:a:language:en", lambda m: "born" in m["text"])
+        await amira.send("17", asks("consent"))
+        await amira.press("fl:a:consent:agree", asks("residence_status"))
         await amira.press("fl:a:residence_status:gestattung", asks("german_level"))
         await amira.press("fl:a:german_level:A1", lambda m: "📎" in m["text"])
         await amira.send("Helmstedt", asks("interests"))

@@ -27,7 +27,7 @@ def minimal(**overrides: object) -> dict:
 def test_the_shipped_onboarding_loads() -> None:
     flow = load_flow(ROOT / "conversations" / "onboarding.toml")
     assert list(flow.steps) == [
-        "language", "consent", "age", "residence_status", "german_level", "place", "arrival",
+        "language", "age", "consent", "residence_status", "german_level", "place", "arrival",
         "reception", "interests",
     ]  # fmt: skip
     # The two questions about time in Germany are asked only where an offer depends on them.

@@ -22,10 +22,10 @@ from tests.conftest import TODAY
 
 SHIPPED = ("de", "en", "ar", "fa", "fa_AF", "ps", "uk", "ru", "tr", "ku", "ckb", "ti", "so", "fr")
 
-# The whole bot once: consent, every question, offers, a detail, profile, privacy, help.
+# The whole bot once: the age, consent, every question, offers, a detail, profile, privacy, help.
 SCRIPT = [
-    "1",  # I agree
     "17",
+    "1",  # I agree
     "1",  # asylum procedure
     "2",  # A1
     "Helmstedt",  # exactly one town: no choice to make

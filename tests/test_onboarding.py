@@ -43,6 +43,8 @@ async def test_each_step_asks_again_on_an_answer_that_does_not_fit(
     await chat.send("13.2008")  # no 13th month
     assert "Please type your birth month and year" in chat.text
     await chat.send("2008")  # a birth year alone
+    assert "Do you agree that I save your answers" in chat.text
+    await chat.agree()
     assert "Which paper do you have" in chat.text
     await chat.send("xyz qqq")
     assert "Please tap one of the buttons" in chat.text
@@ -60,12 +62,13 @@ async def test_back_returns_to_the_previous_question_and_keeps_answers(
     chat = Transcript(service)
     await chat.begin()
     await chat.send("19")
+    await chat.agree()
     await chat.tap("Refugee or subsidiary protection")
     await chat.tap("Back")
     assert "Which paper do you have" in chat.text
+    # Back from the first question after consent goes to the age, not to consent again.
     await chat.tap("Back")
     assert "When were you born" in chat.text
-    # Back from the first question after consent goes to the language, not to consent again.
     await chat.tap("Back")
     assert "Which language" in chat.text
     session = await service.session("test", "u1")
@@ -94,6 +97,7 @@ async def test_unknown_button_data_and_stickers_lose_nothing(service: LotseServi
     chat = Transcript(service)
     await chat.begin()
     await chat.send("20")
+    await chat.agree()
     await chat.press("zz:garbage")
     assert "did not understand this button" in chat.text
     await chat._do(__import__("bot.core.dialogue_io", fromlist=["Input"]).Input("unsupported"))
@@ -107,6 +111,7 @@ async def test_place_with_typo_postcode_and_location(service: LotseService) -> N
     chat = Transcript(service)
     await chat.begin()
     await chat.send("22")
+    await chat.agree()
     await chat.tap("EU citizen")
     await chat.tap("B1")
     await chat.send("Berlin")
@@ -131,6 +136,7 @@ async def test_an_exact_town_or_postcode_needs_no_tap(service: LotseService) -> 
         chat = Transcript(service, user=user)
         await chat.begin()
         await chat.send("22")
+        await chat.agree()
         await chat.tap("EU citizen")
         await chat.tap("B1")
         await chat.send(typed)
@@ -145,6 +151,7 @@ async def test_a_town_outside_the_districts_gets_what_works_everywhere(
     chat = Transcript(service)
     await chat.begin()
     await chat.send("22")
+    await chat.agree()
     await chat.tap("EU citizen")
     await chat.tap("B1")
     await chat.send("Berlin")
@@ -183,6 +190,7 @@ async def test_declining_consent_stores_nothing(service: LotseService) -> None:
     chat = Transcript(service)
     await chat.send("/start")
     await chat.tap("English")
+    await chat.send("17")
     await chat.tap("No, I do not agree")
     assert "I did not save anything" in chat.text
     assert await stored(service, "test", "u1") is None
@@ -193,6 +201,7 @@ async def test_nothing_is_stored_before_consent(service: LotseService) -> None:
     chat = Transcript(service)
     await chat.send("/start")
     await chat.tap("English")
+    await chat.send("17")  # the age before the consent question: in memory only
     assert await count(service, "users") == 0
     await chat.tap("I agree")
     assert await count(service, "users") == 1
@@ -272,7 +281,7 @@ async def test_start_payload_can_choose_the_language(service: LotseService) -> N
     chat = Transcript(service)
     await chat.send("/start lang_de")
     session = await service.session("test", "u1")
-    assert session is not None and session.language == "de" and session.step == "consent"
+    assert session is not None and session.language == "de" and session.step == "age"
 
 
 async def test_age_outside_the_focus_is_served_with_a_note(service: LotseService) -> None:

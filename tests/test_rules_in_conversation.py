@@ -21,8 +21,8 @@ async def onboard(
 ) -> None:
     await chat.send("/start")
     await chat.press(f"fl:a:language:{language}")
-    await chat.press("fl:a:consent:agree")
     await chat.send(birth)
+    await chat.press("fl:a:consent:agree")
     await chat.press(f"fl:a:residence_status:{status}")
     await chat.press(f"fl:a:german_level:{german}")
     await chat.send(place)  # an exact name: taken without a tap

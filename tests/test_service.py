@@ -18,6 +18,7 @@ async def test_a_restart_continues_at_the_same_question(content: Content, db_pat
     chat = Transcript(first, user="7")
     await chat.begin()
     await chat.send("16")
+    await chat.agree()
     await chat.tap("Duldung")
     assert "How good is your German" in chat.text
     await first.close()

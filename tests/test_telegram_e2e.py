@@ -34,10 +34,10 @@ async def test_arabic_user_from_start_to_exactly_the_eligible_offers(
     async with running_bot(api, content, db_path):
         first = await amira.send("/start", asks("language"))
         assert first["buttons"][0] == "fl:a:language:ar"  # Telegram's language is suggested first
-        consent = await amira.press("fl:a:language:ar", asks("consent"))
+        await amira.press("fl:a:language:ar", lambda m: ARABIC.search(m["text"]) is not None)
+        consent = await amira.send("١٧", asks("consent"))  # Arabic-Indic digits
         assert ARABIC.search(consent["text"]) and "/privacy" in consent["text"]
-        await amira.press("fl:a:consent:agree", lambda m: ARABIC.search(m["text"]) is not None)
-        await amira.send("١٧", asks("residence_status"))  # Arabic-Indic digits
+        await amira.press("fl:a:consent:agree", asks("residence_status"))
         status = amira.last()["text"]
         assert "Aufenthaltsgestattung" in status and "Duldung" in status
         await amira.press("fl:a:residence_status:gestattung", asks("german_level"))
@@ -66,9 +66,9 @@ async def test_restart_in_the_middle_continues_at_the_same_question(
     omar = User(api, 502, language_code="en")
     async with running_bot(api, content, db_path):
         await omar.send("/start", asks("language"))
-        await omar.press("fl:a:language:en", asks("consent"))
-        await omar.press("fl:a:consent:agree", lambda m: "When were you born" in m["text"])
-        await omar.send("19", asks("residence_status"))
+        await omar.press("fl:a:language:en", lambda m: "When were you born" in m["text"])
+        await omar.send("19", asks("consent"))
+        await omar.press("fl:a:consent:agree", asks("residence_status"))
     # The bot process is gone; a new one starts on the same database.
     async with running_bot(api, content, db_path):
         answer = await omar.press("fl:a:residence_status:duldung", asks("german_level"))
@@ -87,9 +87,9 @@ async def test_offer_detail_and_privacy_erase(
 ) -> None:
     lena = User(api, 503, language_code="de")
     async with running_bot(api, content, db_path) as application:
-        await lena.send("/start lang_de", asks("consent"))
-        await lena.press("fl:a:consent:agree", lambda m: bool(m["text"]))
-        await lena.send("2007", asks("residence_status"))
+        await lena.send("/start lang_de", lambda m: "geboren" in m["text"])
+        await lena.send("2007", asks("consent"))
+        await lena.press("fl:a:consent:agree", asks("residence_status"))
         await lena.press("fl:a:residence_status:protection_24", asks("german_level"))
         await lena.press("fl:a:german_level:B1", lambda m: bool(m["text"]))
         await lena.send("Helmstedt", asks("interests"))  # exact: no tap needed
@@ -182,9 +182,9 @@ async def test_every_language_on_the_bundled_catalogue_passes_telegram_checks(
     content = Content.load(ROOT / "conversations", ROOT / "data", ROOT / "locales")
     user = User(api, 900, language_code=language.split("_")[0])
     async with running_bot(api, content, db_path):
-        await user.send(f"/start lang_{language}", asks("consent"))
-        await user.press("fl:a:consent:agree", lambda m: bool(m["text"]))
-        await user.send("19", asks("residence_status"))
+        await user.send(f"/start lang_{language}", lambda m: bool(m["text"]))
+        await user.send("19", asks("consent"))
+        await user.press("fl:a:consent:agree", asks("residence_status"))
         await user.press("fl:a:residence_status:unknown", asks("german_level"))
         await user.press("fl:a:german_level:unknown", lambda m: bool(m["text"]))
         await user.send("Krefeld", asks("interests"))  # exact: no tap needed
@@ -202,9 +202,9 @@ async def test_every_language_on_the_bundled_catalogue_passes_telegram_checks(
 
 async def onboard_in_helmstedt(user: User) -> None:
     await user.send("/start", asks("language"))
-    await user.press("fl:a:language:en", asks("consent"))
-    await user.press("fl:a:consent:agree", lambda m: "When were you born" in m["text"])
-    await user.send("17", asks("residence_status"))
+    await user.press("fl:a:language:en", lambda m: "When were you born" in m["text"])
+    await user.send("17", asks("consent"))
+    await user.press("fl:a:consent:agree", asks("residence_status"))
     await user.press("fl:a:residence_status:duldung", asks("german_level"))
     await user.press("fl:a:german_level:A2", lambda m: "Where do you live" in m["text"])
     await user.send("Helmstedt", asks("interests"))  # exact: no tap needed

@@ -21,8 +21,8 @@ async def at_papers(service: LotseService, language: str, user: str = "u1") -> T
     chat = Transcript(service, user=user)
     await chat.send("/start")
     await chat.press(f"fl:a:language:{language}")
-    await chat.press("fl:a:consent:agree")
     await chat.send("2008")
+    await chat.press("fl:a:consent:agree")
     return chat
 
 
@@ -69,9 +69,10 @@ async def test_a_typed_yes_agrees(service: LotseService, language: str, typed: s
     chat = Transcript(service)
     await chat.send("/start")
     await chat.press(f"fl:a:language:{language}")
+    await chat.send("17")
     await chat.send(typed)
     session = await service.session("test", "u1")
-    assert session is not None and session.consented and session.step == "age"
+    assert session is not None and session.consented and session.step == "residence_status"
 
 
 async def test_refugee_asks_which_paper_instead_of_guessing(service: LotseService) -> None:

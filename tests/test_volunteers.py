@@ -47,6 +47,7 @@ async def test_counts_show_only_from_three_and_never_who(lotse: LotseService) ->
     for number in range(1, 5):
         young = Transcript(lotse, user=f"young-{number}")
         await young.send(f"/start {code}")
+        await young.send("17")
         await young.press("fl:a:consent:agree")
         await volunteer.send("/invite")
         if number < 3:
@@ -67,8 +68,8 @@ async def test_the_mentor_is_told_only_when_the_young_person_chooses_it(
     code = await make_invite(volunteer, "en")
     young = Transcript(lotse, user="young")
     await young.send(f"/start {code}")
-    await young.press("fl:a:consent:agree")
     await young.send("17")
+    await young.press("fl:a:consent:agree")
     await young.tap("Asylum procedure")
     await young.tap("A1")
     assert "fl:a:place:helmstedt" in [b.data for b in young.buttons]  # the invite's towns
@@ -134,8 +135,8 @@ async def test_a_counselling_referral_leads_to_the_service_after_consent(
     await young.send(f"/start {found['code']}")
     assert "tk:h:T-HE-3:a" not in [b.data for b in young.buttons]  # not before they agree
     await young.tap("English")
-    await young.press("fl:a:consent:agree")
     await young.send("17")
+    await young.press("fl:a:consent:agree")
     await young.tap("Asylum procedure")
     await young.tap("A1")
     await young.press("fl:a:place:helmstedt")

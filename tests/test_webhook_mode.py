@@ -50,8 +50,9 @@ async def test_webhook_mode_answers_refuses_impostors_and_handles_a_replay_once(
         assert api.calls_to("setWebhook")[-1]["secret_token"] == SECRET
         amira = User(api, 601, language_code="en")
         await amira.send("/start", asks("language"))  # delivered by the fake's webhook
-        await amira.press("fl:a:language:en", asks("consent"))
-        await amira.press("fl:a:consent:agree", lambda m: "born" in m["text"])
+        await amira.press("fl:a:language:en", lambda m: "born" in m["text"])
+        await amira.send("17", asks("consent"))
+        await amira.press("fl:a:consent:agree", asks("residence_status"))
 
         update = {"update_id": 777_001, "message": {
             "message_id": 99, "date": 1_796_000_000, "text": "/help",

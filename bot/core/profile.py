@@ -127,6 +127,9 @@ class Session:
 
     language: str | None = None
     consented: bool = False
+    # "Use without saving": agreed to use Lotse, not to be stored; the session lives in memory
+    # only (24 hours at most, gone at a restart).
+    unsaved: bool = False
     stack: list[Frame] = field(default_factory=list)
     profile: Profile = field(default_factory=Profile)
     saved: list[str] = field(default_factory=list)  # offer ids, in the order saved

@@ -121,6 +121,32 @@ def privacy_view(t: Translator, world: World, session: Session, shown: Set[str])
     return Reply(text, ((button,),))
 
 
+def unsaved_view(t: Translator, world: World, session: Session, shown: Set[str]) -> Reply:
+    """/privacy for someone who uses Lotse without saving: what is in memory, and the way to
+    save it or forget it now."""
+    text = "\n\n".join([
+        bold(esc(t.gettext("What I keep in memory (not saved)"))),
+        answers_text(t, world, session, shown),
+        esc(t.gettext(
+            "You use Lotse without saving. I keep these answers only in memory, for 24 hours "
+            "at most; a restart of Lotse forgets them too."
+        )),
+        *privacy_facts(t, world),
+    ])  # fmt: skip
+    return Reply(text, (
+        (Button(t.gettext("Save my answers"), callback.encode("pr", "s")),),
+        (Button(t.gettext("Forget everything now"), callback.encode("pr", "x", "yes")),),
+    ))  # fmt: skip
+
+
+def unsaved_needs_saving(t: Translator) -> Reply:
+    text = esc(t.gettext(
+        "For this I need to save your answers (you use Lotse without saving). Do you want me "
+        "to save them? /privacy deletes them at any time."
+    ))  # fmt: skip
+    return Reply(text, ((Button(t.gettext("Save my answers"), callback.encode("pr", "s")),),))
+
+
 def privacy_facts(t: Translator, world: World) -> list[str]:
     """Who is responsible, how long answers are kept without use, and Telegram's part."""
     operator = world.operator

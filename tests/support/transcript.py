@@ -78,9 +78,12 @@ class Transcript:
         return [b.data.split(":")[2] for b in self.buttons if b.data.startswith("of:o:")]
 
     async def begin(self, language: str = "English") -> list[Reply]:
-        """/start, choose the language, agree: the first question is open."""
+        """/start and choose the language: the first question (the age) is open."""
         await self.send("/start")
-        await self.tap(language)
+        return await self.tap(language)
+
+    async def agree(self) -> list[Reply]:
+        """ "I agree" at the consent question (asked after the age)."""
         return await self.press("fl:a:consent:agree")
 
     async def onboard(
@@ -99,6 +102,7 @@ class Transcript:
         """The whole onboarding with button labels in the chosen language."""
         await self.begin(language)
         await self.send(age)
+        await self.agree()
         await self.tap(status)
         await self.tap(german)
         await self.send(place)

@@ -12,6 +12,7 @@ from bot.core.dialogue_io import Button
 from bot.core.effects import Erase
 from bot.core.flow import Flow, Step
 from bot.core.kinds.base import Kind, Rows, answer_button, matches_label
+from bot.core.person import person_of
 from bot.core.profile import forget
 from bot.core.text import Translator, bold, esc
 from bot.core.turn import Turn
@@ -149,12 +150,37 @@ class LanguageKind(ChoiceKind):
         interpreter.advance(turn, value)
 
 
+MINOR_AGE = 16  # Art. 8 GDPR as Germany applies it: younger people need a parent's consent
+MEMORY = "memory"  # "Use without saving"
+
+
+def is_minor(turn: Turn) -> bool:
+    """Under 16 by the age answered before the consent question (kept in memory only)."""
+    person = person_of(turn.session.profile, turn.world.today, None)
+    return person.age_high is not None and person.age_high < MINOR_AGE
+
+
 class ConsentKind(ChoiceKind):
     name = "consent"
     value_type = None
 
     def prompt(self, turn: Turn, step: Step) -> list[str]:
-        return Kind.prompt(self, turn, step)
+        parts = Kind.prompt(self, turn, step)
+        if is_minor(turn):
+            parts.insert(0, bold(esc(turn.t.gettext(
+                "You are under 16. Then a parent, your guardian (Vormund) or the youth office "
+                "(Jugendamt) should know about Lotse and agree before I save your answers. If "
+                "you came to Germany without your parents, the Jugendamt takes care of you: "
+                "tell them or your guardian about Lotse. You can use Lotse without saving now."
+            ))))  # fmt: skip
+        return parts
+
+    def buttons(self, turn: Turn, step: Step) -> Rows:
+        rows = super().buttons(turn, step)
+        if is_minor(turn):
+            # Without saving first: the safe choice for someone who cannot consent alone.
+            rows.sort(key=lambda row: not row[0].data.endswith(f":{MEMORY}"))
+        return rows
 
     def satisfied(self, turn: Turn) -> bool:
         return turn.session.consented
@@ -165,6 +191,16 @@ class ConsentKind(ChoiceKind):
     def answer(self, turn: Turn, step: Step, value: str) -> None:
         if value == "agree":
             turn.session.consented = True
+            turn.session.unsaved = False
+            interpreter.advance(turn, value)
+        elif value == MEMORY:
+            turn.session.consented = True
+            turn.session.unsaved = True
+            turn.note(turn.t.gettext(
+                "Okay, I do not save anything. Your answers stay only for this conversation: "
+                "they are gone after 24 hours or when Lotse restarts. Reminders and talking "
+                "to a person need saving; /privacy turns saving on."
+            ))  # fmt: skip
             interpreter.advance(turn, value)
         elif value == "decline":
             forget(turn.session)

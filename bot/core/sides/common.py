@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import interpreter
-from bot.core.profile_views import help_view
+from bot.core.profile_views import help_view, unsaved_needs_saving
 from bot.core.turn import Turn
 
 
@@ -64,3 +64,12 @@ def districts_for(turn: Turn, roles: frozenset[str]) -> list[str]:
     mine = turn.actor.districts(roles)
     served = [d.id for d in turn.world.catalogue.served_districts]
     return served if mine is None else [d for d in served if d in mine]
+
+
+def saving(turn: Turn) -> bool:
+    """True when the person's answers are saved. Someone who uses Lotse without saving is
+    told that this needs saving, with the button that turns it on."""
+    if not turn.session.unsaved:
+        return True
+    turn.say(unsaved_needs_saving(turn.t))
+    return False

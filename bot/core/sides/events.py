@@ -7,7 +7,7 @@ from bot.core.effects import RecordAnswer, Subscribe, Unsubscribe
 from bot.core.events import Event, upcoming_for
 from bot.core.matching import person_for, rank
 from bot.core.reminders import messages, plan
-from bot.core.sides.common import consented, profile_ready
+from bot.core.sides.common import consented, profile_ready, saving
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -55,7 +55,7 @@ def calendar(turn: Turn, args: tuple[str, ...]) -> None:
 
 def remind(turn: Turn, args: tuple[str, ...]) -> None:
     event = _event(turn, args[0])
-    if event is None:
+    if event is None or not saving(turn):
         return
     t, world = turn.t, turn.world
     if event.end <= world.now:

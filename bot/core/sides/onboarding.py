@@ -11,7 +11,7 @@ from bot.core.links import OFFER_PREFIX, REFERRAL_PREFIX
 from bot.core.person import person_of
 from bot.core.profile_views import new_offers_switched, news_switched, profile_view
 from bot.core.sides import offers, staff, volunteers
-from bot.core.sides.common import consented, show_menu
+from bot.core.sides.common import consented, saving, show_menu
 from bot.core.tables import Command, Route
 from bot.core.text import N_, esc
 from bot.core.turn import Turn
@@ -88,7 +88,7 @@ def show_profile(turn: Turn, intro: str = "") -> None:
 
 def switch_new_offers(turn: Turn, args: tuple[str, ...]) -> None:
     """ "Tell me about new offers" on or off (the button says which it makes it)."""
-    if not consented(turn):
+    if not consented(turn) or not saving(turn):
         return
     turn.session.new_offers = args[0] == "on"
     turn.note(new_offers_switched(turn.t, turn.session.new_offers))

@@ -11,7 +11,7 @@ from bot.core.dialogue_io import Input, Reply
 from bot.core.effects import CloseCase, OpenCase, RegisterInbox, Relay
 from bot.core.interpreter import Result
 from bot.core.offer_views import offer_button
-from bot.core.sides.common import profile_ready
+from bot.core.sides.common import profile_ready, saving
 from bot.core.sides.volunteers import COUNSELLING, counselling_services
 from bot.core.tables import Command, Route
 from bot.core.text import N_, esc
@@ -30,7 +30,7 @@ def talk_command(turn: Turn, argument: str) -> None:
 
 
 def choose(turn: Turn, args: tuple[str, ...]) -> None:
-    if not profile_ready(turn):
+    if not profile_ready(turn) or not saving(turn):
         return
     turn.session.relay = 0
     services = counselling_services(turn, turn.district)
@@ -95,7 +95,7 @@ def show_preview(turn: Turn) -> None:
 
 def send(turn: Turn, args: tuple[str, ...]) -> None:
     talk, world = turn.session.talk, turn.world
-    if not profile_ready(turn):
+    if not profile_ready(turn) or not saving(turn):
         return
     if "question" not in talk or talk.get("service") not in world.catalogue.offers:
         turn.note(turn.t.gettext("Nothing was sent."))

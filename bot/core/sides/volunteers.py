@@ -8,7 +8,7 @@ from bot.core.access import COORDINATOR, INVITERS_OF_YOUNG
 from bot.core.effects import CountReferral, CreateReferral, ForgetMentor, TellMentor
 from bot.core.interpreter import Result
 from bot.core.links import start_link
-from bot.core.sides.common import consented, districts_for
+from bot.core.sides.common import consented, districts_for, saving
 from bot.core.tables import Command, Route
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -109,7 +109,7 @@ def finished(turn: Turn) -> None:
 
 
 def tell_mentor(turn: Turn, args: tuple[str, ...]) -> None:
-    if not consented(turn):
+    if not consented(turn) or not saving(turn):
         return
     if not turn.session.referral or turn.session.referral_kind == COUNSELLING:
         turn.note(turn.t.gettext("This button is not for you: you did not come with an invite."))
