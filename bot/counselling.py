@@ -5,6 +5,9 @@ and at once when the person erases their data. No message text is stored.
 
 The channel does the copying (`CaseChannel`); the terminal chat has none: its cases wait in
 `lotse inbox`.
+
+One module, over 300 lines: a case's whole life (open, relay both ways, close, upkeep,
+deletion) reads and writes the same rows and must keep one view of who may see what.
 """
 
 from __future__ import annotations

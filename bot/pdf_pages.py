@@ -22,7 +22,11 @@ last line "…" says so.
 fpdf2 keeps per-document state in its font objects (the subset, and at output it subsets the
 fontTools font in place), so each document adds the bundled fonts anew (lazily parsed, a few
 milliseconds per face, only the faces the document needs); what is read once per process and
-cached is which characters each font has."""
+cached is which characters each font has.
+
+One module, over 300 lines: fonts, fitting and drawing share one layout model (the estimate
+must measure exactly as the drawing does).
+"""
 
 from __future__ import annotations
 
