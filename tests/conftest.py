@@ -14,6 +14,8 @@ from bot.storage.sqlite import SqliteStorage
 from tests.support.clock import Clock
 from tests.support.fake_bot_api import FakeBotAPI
 
+pytest_plugins = ["tests.support.pg_fixtures"]
+
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
