@@ -17,7 +17,8 @@ import pytest
 from bot.config import ROOT
 from tests.support.postgres import HOST, PostgresServer
 
-USER_TABLES = "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+# Relations made after initdb, in any schema: their oids start at 16384 (FirstNormalObjectId).
+USER_TABLES = "SELECT count(*) FROM pg_class WHERE oid >= 16384"
 
 Connect = Callable[[], Awaitable[asyncpg.Connection]]
 
@@ -73,6 +74,19 @@ async def test_databases_of_one_server_do_not_see_each_other(pg_server: Postgres
             pg_server.drop_database(name)
 
 
+async def test_the_harness_survives_a_test_that_ends_every_connection(
+    pg_server: PostgresServer, pg_dsn: str
+) -> None:
+    """Crash tests may end the harness's own connection too; the next database still comes."""
+    connection = await asyncpg.connect(pg_dsn)
+    await connection.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )
+    await connection.close()
+    pg_server.drop_database(pg_server.create_database())
+
+
 async def test_skip_locked_hands_each_row_to_one_claimer(connect: Connect) -> None:
     setup, worker_a, worker_b = await connect(), await connect(), await connect()
     await setup.execute("CREATE TABLE jobs (id int PRIMARY KEY)")
@@ -93,24 +107,21 @@ async def test_an_advisory_transaction_lock_waits_for_the_holders_commit(
     connect: Connect,
 ) -> None:
     holder, waiter, observer = await connect(), await connect(), await connect()
-    holder_transaction = holder.transaction()
-    await holder_transaction.start()
+    holding, waiting = holder.transaction(), waiter.transaction()
+    await holding.start()
     await holder.execute("SELECT pg_advisory_xact_lock(42)")
     assert await waiter.fetchval("SELECT pg_try_advisory_xact_lock(42)") is False
-
-    async def wait_for_the_lock() -> None:
-        async with waiter.transaction():
-            await waiter.execute("SELECT pg_advisory_xact_lock(42)")
-            assert await holder.fetchval("SELECT pg_try_advisory_xact_lock(42)") is False
-
-    waiting = asyncio.create_task(wait_for_the_lock())
+    await waiting.start()
+    lock = asyncio.create_task(waiter.execute("SELECT pg_advisory_xact_lock(42)"))
     query = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
     while not await observer.fetchval(query):  # until the server reports the waiter waiting
-        assert not waiting.done()
+        assert not lock.done()
         await asyncio.sleep(0.005)
-    await holder_transaction.commit()
-    await asyncio.wait_for(waiting, 30)
-    # The waiter's transaction ended, and with it its lock.
+    await holding.commit()
+    await asyncio.wait_for(lock, 30)
+    # The waiter has it now, until its own transaction ends.
+    assert await holder.fetchval("SELECT pg_try_advisory_xact_lock(42)") is False
+    await waiting.commit()
     assert await holder.fetchval("SELECT pg_try_advisory_xact_lock(42)") is True
 
 
@@ -123,7 +134,7 @@ async def test_a_killed_test_run_leaves_no_server_and_no_folder(pg_server: Postg
     """kill -9 skips every finally: the watchdog must stop the server and remove its folder.
     (This test starts a server of its own; it asks for `pg_server` only to skip like the rest.)"""
     script = (
-        "import sys, time\n"
+        "import time\n"
         "from tests.support.postgres import find_bindir, running_server\n"
         "with running_server(find_bindir()) as server:\n"
         "    print(server.root, server.port, flush=True)\n"

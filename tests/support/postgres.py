@@ -178,6 +178,7 @@ class _Admin:
     fixtures can create databases without touching the loop pytest-asyncio gives each test."""
 
     def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="postgres-admin", daemon=True
@@ -193,7 +194,16 @@ class _Admin:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT)
 
     def execute(self, sql: str) -> None:
-        self._run(self._connection.execute(sql))
+        for attempt in (1, 2):
+            # A test may end every connection (pg_terminate_backend): connect again.
+            if self._connection.is_closed():
+                self._connection = self._run(asyncpg.connect(self._dsn))
+            try:
+                self._run(self._connection.execute(sql))
+                return
+            except Exception:
+                if attempt == 2 or not self._connection.is_closed():
+                    raise
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
