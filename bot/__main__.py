@@ -244,10 +244,13 @@ def flow_diagram(conversations: Path, check: bool) -> int:
 async def _chat(config: Config, user: str, language: str | None) -> int:
     from bot.channels.console import run_console
     from bot.service import LotseService
+    from bot.storage.base import is_postgres
 
     service = await LotseService.open(config, import_data=True)
     try:
-        files = config.database.resolve().parent / "lotse-calendar"
+        local = not is_postgres(config.database)
+        base = Path(config.database).resolve().parent if local else Path.cwd()
+        files = base / "lotse-calendar"
         await run_console(service, user, language, files=files)
     finally:
         await service.close()

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT = {
     "TELEGRAM_BOT_TOKEN": "the bot token from @BotFather; needed only for `lotse run`",
     "TELEGRAM_API_BASE_URL": "optional self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot",
-    "LOTSE_DATABASE": "SQLite file (default: lotse.sqlite3 in the current folder)",
+    "LOTSE_DATABASE": "SQLite file (default: lotse.sqlite3 in the current folder), or a "
+    "postgresql:// URL",
     "LOTSE_DATA": "catalogue folder (default: the repository's data/)",
     "LOTSE_TIMEZONE": "time zone of the district (default: Europe/Berlin)",
     "LOTSE_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default: INFO)",
@@ -40,7 +41,7 @@ class ConfigError(ValueError):
 class Config:
     telegram_token: str = field(default="", repr=False)
     api_base_url: str = ""
-    database: Path = Path("lotse.sqlite3")
+    database: Path | str = Path("lotse.sqlite3")  # a SQLite file, or a postgresql:// URL
     data: Path = ROOT / "data"
     timezone: str = "Europe/Berlin"
     log_level: str = "INFO"
@@ -62,7 +63,7 @@ class Config:
         token = "set (hidden)" if self.telegram_token else "not set"
         return (
             f"Config(telegram_token={token}, api_base_url={self.api_base_url!r}, "
-            f"database={str(self.database)!r}, data={str(self.data)!r}, "
+            f"database={shown_database(self.database)!r}, data={str(self.data)!r}, "
             f"timezone={self.timezone!r})"
         )
 
@@ -82,6 +83,11 @@ class Config:
                 "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it."
             )
         return self.telegram_token
+
+
+def shown_database(database: Path | str) -> str:
+    """The database for logs: a PostgreSQL URL without its password."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(database))
 
 
 def from_env(env: Mapping[str, str]) -> Config:
@@ -106,7 +112,11 @@ def from_env(env: Mapping[str, str]) -> Config:
     log_level = (env.get("LOTSE_LOG_LEVEL", "").strip() or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("LOTSE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
-    database = Path(env.get("LOTSE_DATABASE", "").strip() or "lotse.sqlite3")
+    raw_database = env.get("LOTSE_DATABASE", "").strip() or "lotse.sqlite3"
+    database: Path | str = (
+        raw_database if raw_database.startswith(("postgresql://", "postgres://"))
+        else Path(raw_database)
+    )  # fmt: skip
     admins = tuple(a.strip() for a in env.get("LOTSE_ADMINS", "").split(",") if a.strip())
     if not all(a.isdigit() for a in admins):
         raise ConfigError("LOTSE_ADMINS must be Telegram user ids (numbers), comma-separated.")

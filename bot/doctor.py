@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.catalogue_store import changed_files, live
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, shown_database
 from bot.content.files import FolderFiles, all_texts
 from bot.core.catalogue import CatalogueError
 
@@ -61,15 +61,17 @@ async def examine(config: Config, now: datetime | None = None) -> list[Finding]:
     try:
         storage = await open_storage(config.database)
     except Exception as exc:
-        found.append(Finding("fail", f"the database {config.database} cannot be opened ({exc})",
+        shown = shown_database(config.database)
+        found.append(Finding("fail", f"the database {shown} cannot be opened ({exc})",
                              "check the path and its permissions (LOTSE_DATABASE)"))  # fmt: skip
         return found
     try:
         done = await applied(storage)  # type: ignore[arg-type]
-        known = {number for number, _, _ in migrations()}
+        known = {number for number, _, _ in migrations(storage.dialect)}
         missing = sorted(known - done)
         found.append(
-            Finding("ok", f"database {config.database}: migrations 1 to {max(done)} applied")
+            Finding("ok", f"database {shown_database(config.database)}: migrations 1 to "
+                          f"{max(done)} applied")
             if not missing else
             Finding("fail", f"migrations not applied: {missing}",
                     "start Lotse once; it applies them")

@@ -10,6 +10,7 @@ from bot.config import ROOT
 from bot.content import Content
 from bot.core.world import World
 from bot.service import LotseService
+from bot.storage.base import open_storage
 from bot.storage.sqlite import SqliteStorage
 from tests.support.clock import Clock
 from tests.support.fake_bot_api import FakeBotAPI
@@ -46,10 +47,20 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "lotse.sqlite3"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The database of a test that runs on both backends: a SQLite file, or an empty
+    PostgreSQL database on the test run's own server (skipped, with the reason, where no
+    PostgreSQL binaries exist)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_dsn")
+    return tmp_path / "lotse.sqlite3"
+
+
 @pytest.fixture
-async def service(content: Content, db_path: Path) -> AsyncIterator[LotseService]:
+async def service(content: Content, database: Path | str) -> AsyncIterator[LotseService]:
     lotse = LotseService(
-        await SqliteStorage.open(db_path), content, clock=lambda: NOW, data=FIXTURE_DATA
+        await open_storage(database), content, clock=lambda: NOW, data=FIXTURE_DATA
     )
     yield lotse
     await lotse.close()
@@ -73,10 +84,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def lotse(content: Content, db_path: Path, clock: Clock) -> AsyncIterator[LotseService]:
-    """The service on the fixture catalogue (also its live catalogue's seed), on `clock`."""
+async def lotse(
+    content: Content, database: Path | str, clock: Clock
+) -> AsyncIterator[LotseService]:
+    """The service on the fixture catalogue (also its live catalogue's seed), on `clock`, on
+    SQLite and on PostgreSQL."""
     service = LotseService(
-        await SqliteStorage.open(db_path), content, clock=clock, data=FIXTURE_DATA
+        await open_storage(database), content, clock=clock, data=FIXTURE_DATA
     )
     yield service
     await service.close()

@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.content import Content
 from bot.core.profile import Profile, Session
 from bot.service import LotseService
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.base import open_storage
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.clock import Clock
 from tests.support.db import rows
@@ -174,7 +174,7 @@ async def test_news_turned_off_is_respected(lotse: LotseService, clock: Clock) -
 
 
 async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
-    content: Content, db_path, tmp_path  # type: ignore[no-untyped-def]
+    content: Content, database, tmp_path  # type: ignore[no-untyped-def]
 ) -> None:
     """Real processes, really killed while they send a broadcast's rows; each start recovers
     and goes on. Everyone has exactly one message, or is the one row in doubt of a kill."""
@@ -186,7 +186,7 @@ async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
     from bot.config import ROOT
 
     now = datetime.now(UTC)  # the worker sends on the real clock (rows expire after 48 h)
-    service = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: now,
+    service = LotseService(await open_storage(database), content, clock=lambda: now,
                            data=FIXTURE_DATA)  # fmt: skip
     people = set()
     for n in range(80):
@@ -215,7 +215,7 @@ async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
 
     async def start() -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.support.outbox_worker", str(db_path), str(log),
+            sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log),
             "--by-person", cwd=ROOT,
         )  # fmt: skip
 
@@ -232,7 +232,7 @@ async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
     assert await asyncio.wait_for(worker.wait(), 60) == 0
     sent_to = [int(line.split(":", 1)[0]) for line in handed()]
     assert len(sent_to) == len(set(sent_to))  # nobody twice
-    db = await SqliteStorage.open(db_path)
+    db = await open_storage(database)
     try:
         async with db.transaction(write=False) as tx:
             status = {r["user_id"]: r["status"] for r in await tx.fetchall(

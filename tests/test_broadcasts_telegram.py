@@ -41,11 +41,11 @@ def has(prefix: str):  # type: ignore[no-untyped-def]
 
 
 async def test_compose_send_cancel_halfway_schedule_and_finish(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
     clock = Clock(NOW)
     lena = User(api, 701, language_code="en")
-    async with running_bot(api, content, db_path, clock=clock, data=FIXTURE_DATA,
+    async with running_bot(api, content, database, clock=clock, data=FIXTURE_DATA,
                            bulk_rate=4) as application:  # fmt: skip
         service = application.bot_data[SERVICE]
         await populate(service, api)

@@ -36,11 +36,11 @@ async def download(api: FakeBotAPI, file_id: str) -> bytes:
 
 
 async def test_a_new_coordinator_keeps_the_catalogue_from_telegram(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
     amira = User(api, 601, language_code="en")
     lena = User(api, 701, language_code="de")
-    async with running_bot(api, content, db_path, data=FIXTURE_DATA) as application:
+    async with running_bot(api, content, database, data=FIXTURE_DATA) as application:
         service = application.bot_data[SERVICE]
         # A young person subscribes to an event that will move, and stays mid-conversation.
         await amira.send("/start", asks("language"))

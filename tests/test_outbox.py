@@ -12,8 +12,8 @@ import pytest
 from bot.core.effects import Message
 from bot.core.profile import Profile, Session
 from bot.outbox import Budget, RetryAfter, Sender
+from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
-from bot.storage.sqlite import SqliteStorage
 from tests.support.clock import Clock
 
 FIELDS = {"age": "int", "status": "key", "german_level": "key", "place": "place",
@@ -66,7 +66,7 @@ class Store(OutboxQueue):
             return set() if user_id is None else await unit.outbox.subscribed_events(user_id)
 
 
-async def person(db: SqliteStorage, user: str) -> None:
+async def person(db: Storage, user: str) -> None:
     profile = Profile(None, "duldung", "A2", birth="2008-03")
     session = Session(language="de", consented=True, profile=profile)
     async with db.unit() as unit:
@@ -82,17 +82,17 @@ def reminder(event: str, due: datetime, offset: str = "2h", user: str = "1") -> 
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[SqliteStorage]:
-    storage = await SqliteStorage.open(db_path)
+async def db(database: Path | str) -> AsyncIterator[Storage]:
+    storage = await open_storage(database)
     yield storage
     await storage.close()
 
 
-def sender(db: SqliteStorage, clock: Clock, telegram: Telegram) -> Sender:
+def sender(db: Storage, clock: Clock, telegram: Telegram) -> Sender:
     return Sender(Store(db), telegram.send, clock, clock.sleep)
 
 
-async def test_a_reminder_is_sent_on_time_and_once(db: SqliteStorage) -> None:
+async def test_a_reminder_is_sent_on_time_and_once(db: Storage) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
     await person(db, "1")
@@ -109,22 +109,22 @@ async def test_a_reminder_is_sent_on_time_and_once(db: SqliteStorage) -> None:
     assert [s[0] for s in telegram.sent] == ["1"]
 
 
-async def test_nothing_is_stored_for_a_person_without_consent(db: SqliteStorage) -> None:
+async def test_nothing_is_stored_for_a_person_without_consent(db: Storage) -> None:
     outbox = Store(db)
     assert not await outbox.subscribe("telegram", "9", "EV-1", [reminder("EV-1", START)], START)
     assert await outbox.counts() == {}
 
 
-async def test_a_restart_between_planning_and_sending_loses_nothing(db_path: Path) -> None:
+async def test_a_restart_between_planning_and_sending_loses_nothing(database: Path | str) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
-    first = await SqliteStorage.open(db_path)
+    first = await open_storage(database)
     await person(first, "1")
     await Store(first).subscribe(
         "telegram", "1", "EV-1", [reminder("EV-1", START + timedelta(minutes=5))], START
     )
     await first.close()  # the bot stops before the reminder is due
-    second = await SqliteStorage.open(db_path)
+    second = await open_storage(database)
     try:
         clock.now = START + timedelta(minutes=6)
         assert await Store(second).recover(clock()) == 0
@@ -133,10 +133,10 @@ async def test_a_restart_between_planning_and_sending_loses_nothing(db_path: Pat
         await second.close()
 
 
-async def test_a_crash_right_after_sending_sends_no_duplicate(db_path: Path) -> None:
+async def test_a_crash_right_after_sending_sends_no_duplicate(database: Path | str) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
-    first = await SqliteStorage.open(db_path)
+    first = await open_storage(database)
     await person(first, "1")
     outbox = Store(first)
     await outbox.subscribe("telegram", "1", "EV-1", [reminder("EV-1", START)], START)
@@ -145,7 +145,7 @@ async def test_a_crash_right_after_sending_sends_no_duplicate(db_path: Path) -> 
     assert await outbox.claim(row.id, START)
     await telegram.send(row)
     await first.close()
-    second = await SqliteStorage.open(db_path)
+    second = await open_storage(database)
     try:
         outbox = Store(second)
         assert await outbox.recover(clock()) == 1
@@ -156,7 +156,7 @@ async def test_a_crash_right_after_sending_sends_no_duplicate(db_path: Path) -> 
         await second.close()
 
 
-async def test_grace_time_after_downtime(db: SqliteStorage) -> None:
+async def test_grace_time_after_downtime(db: Storage) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
     await person(db, "1")
@@ -170,7 +170,7 @@ async def test_grace_time_after_downtime(db: SqliteStorage) -> None:
 
 
 async def test_a_blocked_person_is_marked_and_skipped_without_retries(
-    db: SqliteStorage,
+    db: Storage,
 ) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
@@ -193,7 +193,7 @@ async def test_a_blocked_person_is_marked_and_skipped_without_retries(
 
 
 async def test_a_row_that_stops_being_pending_during_a_batch_is_not_sent(
-    db: SqliteStorage,
+    db: Storage,
 ) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
@@ -217,7 +217,7 @@ async def test_a_row_that_stops_being_pending_during_a_batch_is_not_sent(
 
 
 async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_in_flight(
-    db_path: Path, tmp_path: Path
+    database: Path | str, tmp_path: Path
 ) -> None:
     """Real processes, really killed: each start recovers and drains like the bot."""
     import asyncio
@@ -227,7 +227,7 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
     from bot.config import ROOT
 
     now = datetime.now(UTC)
-    db = await SqliteStorage.open(db_path)
+    db = await open_storage(database)
     keys = set()
     for user in range(80):
         await person(db, str(user))
@@ -243,7 +243,7 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
 
     async def start() -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.support.outbox_worker", str(db_path), str(log), cwd=ROOT
+            sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log), cwd=ROOT
         )
 
     kills = 0
@@ -259,7 +259,7 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
     assert await asyncio.wait_for(worker.wait(), 60) == 0
     handed = lines()
     assert len(handed) == len(set(handed))  # nothing sent twice
-    db = await SqliteStorage.open(db_path)
+    db = await open_storage(database)
     try:
         async with db.transaction(write=False) as tx:
             status = {
@@ -276,7 +276,7 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
     assert set(handed) | in_doubt == keys
 
 
-async def test_the_budget_holds_under_a_burst(db: SqliteStorage) -> None:
+async def test_the_budget_holds_under_a_burst(db: Storage) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
     for user in range(100):  # 100 people, one reminder each, all due at once
@@ -293,7 +293,7 @@ async def test_the_budget_holds_under_a_burst(db: SqliteStorage) -> None:
     assert timedelta(seconds=3) <= times[-1] - times[0] <= timedelta(seconds=5)
 
 
-async def test_one_chat_gets_at_most_one_message_a_second(db: SqliteStorage) -> None:
+async def test_one_chat_gets_at_most_one_message_a_second(db: Storage) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
     await person(db, "1")
@@ -304,7 +304,7 @@ async def test_one_chat_gets_at_most_one_message_a_second(db: SqliteStorage) -> 
     assert all(b - a >= timedelta(seconds=1) for a, b in pairwise(times))
 
 
-async def test_too_many_requests_puts_the_row_back(db: SqliteStorage) -> None:
+async def test_too_many_requests_puts_the_row_back(db: Storage) -> None:
     clock = Clock(START)
     telegram = Telegram(clock)
     telegram.too_many = 1
@@ -316,7 +316,7 @@ async def test_too_many_requests_puts_the_row_back(db: SqliteStorage) -> None:
 
 
 async def test_unsubscribe_cancels_and_erasure_removes_everything(
-    db: SqliteStorage,
+    db: Storage,
 ) -> None:
     await person(db, "1")
     outbox = Store(db)
@@ -334,7 +334,7 @@ async def test_unsubscribe_cancels_and_erasure_removes_everything(
 
 
 async def test_the_scheduler_is_rebuilt_from_the_database_and_wakes_the_sender(
-    db: SqliteStorage,
+    db: Storage,
 ) -> None:
     import asyncio
 
@@ -371,7 +371,7 @@ async def test_the_scheduler_is_rebuilt_from_the_database_and_wakes_the_sender(
 
 
 async def test_a_stop_lets_the_message_in_hand_finish_and_leaves_the_rest_pending(
-    db: SqliteStorage,
+    db: Storage,
 ) -> None:
     import asyncio
 

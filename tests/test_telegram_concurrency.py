@@ -40,10 +40,10 @@ async def store_finished_person(service: LotseService, user_id: int) -> None:
 
 
 async def test_replies_keep_each_persons_order_under_concurrent_updates(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
     busy, others = 600, list(range(601, 621))
-    async with running_bot(api, content, db_path) as application:
+    async with running_bot(api, content, database) as application:
         assert application.concurrent_updates > 1
         service: LotseService = application.bot_data["service"]
         for user in (busy, *others):
@@ -63,10 +63,10 @@ async def test_replies_keep_each_persons_order_under_concurrent_updates(
 
 
 async def test_a_tap_whose_answer_telegram_refuses_still_gets_its_reply(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
     person = User(api, 630, language_code="en")
-    async with running_bot(api, content, db_path):
+    async with running_bot(api, content, database):
         await person.send("/start", asks("language"))
         # Telegram already considers the query answered (too old): answering fails, the
         # reply must come anyway.
@@ -77,9 +77,9 @@ async def test_a_tap_whose_answer_telegram_refuses_still_gets_its_reply(
 
 
 async def test_buttons_without_a_message_are_answered(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
-    async with running_bot(api, content, db_path):
+    async with running_bot(api, content, database):
         update_id = queue_tap(api, 640, "of:o:T-HE-1:1")
         await api.wait_for(lambda: api.callback_answer(update_id) is not None)
     assert api.unanswered_callback_queries() == []
@@ -116,7 +116,7 @@ async def test_at_debug_the_log_holds_neither_the_token_nor_what_people_typed(
 
 
 async def test_a_storm_of_bad_updates_is_answered_without_errors(
-    api: FakeBotAPI, content: Content, db_path: Path, caplog
+    api: FakeBotAPI, content: Content, database: Path | str, caplog
 ) -> None:
     """Random texts, commands, stickers, locations, photos and button taps (on old messages,
     on inline messages, with garbage data) from many people at once, some of whom block the
@@ -133,7 +133,7 @@ async def test_a_storm_of_bad_updates_is_answered_without_errors(
              "a" * 4000, "\u202eevil", "/start lang_ar", "/privacy", "/feedback", "5"]  # fmt: skip
     buttons = ["zz", "fl:a:language:en", "fl:a:consent:agree", "of:p:1", "ev:l:1", "pr:x:yes",
                "fl:b", "of:o:NOPE:1", "x" * 64, "fl:a:rating:3"]  # fmt: skip
-    async with running_bot(api, content, db_path):
+    async with running_bot(api, content, database):
         for user in people:
             api.send_message(user, "/start", language_code=rng.choice(["de", "ar", None, "uk"]))
         await api.wait_for(lambda: all(api.sent_messages(u) for u in people), timeout=30)

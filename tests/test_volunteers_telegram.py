@@ -33,13 +33,13 @@ async def grant(service, role: str, user: User, username: str) -> None:  # type:
 
 
 async def test_a_volunteer_brings_someone_in_who_then_talks_to_a_counsellor(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
     volunteer = User(api, 801, language_code="de")
     coordinator = User(api, 802, language_code="de")
     young = User(api, 803, language_code="ar")
     counsellor = 804
-    async with running_bot(api, content, db_path, data=FIXTURE_DATA) as application:
+    async with running_bot(api, content, database, data=FIXTURE_DATA) as application:
         service = application.bot_data[SERVICE]
         username = api.bot_user["username"]
         await grant(service, VOLUNTEER, volunteer, username)
@@ -134,12 +134,12 @@ async def test_a_volunteer_brings_someone_in_who_then_talks_to_a_counsellor(
 
 
 async def test_an_offer_shared_into_a_chat_opens_in_lotse(
-    content: Content, db_path: Path
+    content: Content, database: Path | str
 ) -> None:
     with FakeBotAPI(inline_mode=True) as api:
         sharer = User(api, 811, language_code="en")
         friend = User(api, 812, language_code="ar")
-        async with running_bot(api, content, db_path, data=FIXTURE_DATA):
+        async with running_bot(api, content, database, data=FIXTURE_DATA):
             username = api.bot_user["username"]
             # The "Share" button on an offer's detail asks for a chat and fills in the query.
             await sharer.send("/start", asks("language"))

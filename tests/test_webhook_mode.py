@@ -17,7 +17,7 @@ from bot.channels.webhook import serve, stop
 from bot.config import Config, ConfigError
 from bot.content import Content
 from bot.service import LotseService
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.base import open_storage
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.db import rows
 from tests.support.fake_bot_api import FakeBotAPI
@@ -34,15 +34,15 @@ def free_port() -> int:
 
 
 async def test_webhook_mode_answers_refuses_impostors_and_handles_a_replay_once(
-    api: FakeBotAPI, content: Content, db_path: Path
+    api: FakeBotAPI, content: Content, database: Path | str
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-updates"
     config = Config(
-        telegram_token=api.token, api_base_url=api.base_url, database=db_path,
+        telegram_token=api.token, api_base_url=api.base_url, database=database,
         webhook_url=url, listen=f"127.0.0.1:{port}", webhook_secret=SECRET,
     )  # fmt: skip
-    service = LotseService(await SqliteStorage.open(db_path), content, clock=lambda: NOW,
+    service = LotseService(await open_storage(database), content, clock=lambda: NOW,
                            data=FIXTURE_DATA)  # fmt: skip
     application = build_application(config, service)
     server = await serve(application, config)

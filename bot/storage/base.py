@@ -34,7 +34,19 @@ class Storage(Protocol):
     async def close(self) -> None: ...
 
 
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_postgres(database: Path | str) -> bool:
+    return str(database).startswith(POSTGRES_PREFIXES)
+
+
 async def open_storage(database: Path | str) -> Storage:
+    """PostgreSQL for a postgresql:// URL, else the SQLite file."""
+    if is_postgres(database):
+        from bot.storage.postgres import PostgresStorage
+
+        return await PostgresStorage.open(str(database))
     from bot.storage.sqlite import SqliteStorage
 
     return await SqliteStorage.open(database)

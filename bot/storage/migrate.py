@@ -44,7 +44,7 @@ async def applied(storage: SqliteStorage) -> set[int]:
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         done = {int(row[0]) for row in await tx.fetchall("SELECT version FROM schema_migrations")}
-        if not done:
+        if not done and storage.dialect == "sqlite":
             # Databases from before schema_migrations counted in PRAGMA user_version.
             row = await tx.fetchone("PRAGMA user_version")
             legacy = int(row[0]) if row else 0
@@ -62,10 +62,17 @@ async def apply_migrations(storage: SqliteStorage) -> int:
     """Apply every migration not yet recorded; returns the newest version."""
     done = await applied(storage)
     newest = max(done, default=0)
-    for number, name, sql in migrations():
+    for number, name, sql in migrations(storage.dialect):
         if number in done:
             continue
         log.info("applying migration %s", name)
+        if storage.dialect != "sqlite":
+            await storage.script(
+                f"{sql}\nINSERT INTO schema_migrations (version, name, applied_at) "
+                f"VALUES ({number}, '{name}', now()::text);"
+            )
+            newest = number
+            continue
         # executescript commits first; the explicit BEGIN makes the file and its record one
         # transaction, so a failing migration leaves the database as it was (SQLite rolls
         # back an unfinished transaction when the failing script stops).

@@ -88,7 +88,7 @@ class ReportRepository:
             "SELECT name, district, key, SUM(count) AS n FROM counters "
             "WHERE district IN (?, '', ?) AND day >= ? AND day <= ? "
             "GROUP BY name, district, key",
-            (district, NATIONWIDE, start.isoformat(), end.isoformat()),
+            (district, NATIONWIDE, start, end),
         )
         searches: dict[tuple[str, str], int] = {}
         by_name: dict[str, dict[str, int]] = {}

@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.outbox import Budget, Sender
+from bot.storage.base import open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
-from bot.storage.sqlite import SqliteStorage
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def main(db_path: Path, log_path: Path, by_person: bool = False) -> None:
-    db = await SqliteStorage.open(db_path)
+async def main(database: Path | str, log_path: Path, by_person: bool = False) -> None:
+    db = await open_storage(database)
     repo = OutboxQueue(db)
     await repo.recover(now())
     with log_path.open("a", encoding="utf-8") as log:
@@ -38,4 +38,4 @@ async def main(db_path: Path, log_path: Path, by_person: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), "--by-person" in sys.argv[3:]))
+    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), "--by-person" in sys.argv[3:]))

@@ -14,19 +14,20 @@ from bot.channels.telegram import build_application
 from bot.config import Config
 from bot.content import Content
 from bot.service import LotseService
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.base import open_storage
 from tests.conftest import NOW
 from tests.support.fake_bot_api import FakeBotAPI
 
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotAPI, content: Content, db_path: Path, clock: Callable[[], datetime] = lambda: NOW,
-    data: Path | None = None, admins: tuple[str, ...] = (), bulk_rate: float = 25.0,
+    api: FakeBotAPI, content: Content, db_path: Path | str,
+    clock: Callable[[], datetime] = lambda: NOW, data: Path | None = None,
+    admins: tuple[str, ...] = (), bulk_rate: float = 25.0,
 ) -> AsyncIterator[Application]:
     """`data`: the folder `content`'s catalogue came from (the seed of the live catalogue)."""
     service = LotseService(
-        await SqliteStorage.open(db_path), content, clock=clock, data=data, admins=admins
+        await open_storage(db_path), content, clock=clock, data=data, admins=admins
     )
     config = Config(
         telegram_token=api.token, api_base_url=api.base_url, database=db_path,
