@@ -417,3 +417,60 @@ async def test_a_stop_lets_the_message_in_hand_finish_and_leaves_the_rest_pendin
     fast = Sender(outbox, send, clock, asyncio.sleep, Budget(per_second=1000))
     assert await fast.drain() == {"sent": 30 - stopped_at}
     assert sorted(sent) == sorted(set(sent)) and len(sent) == 30
+
+
+async def test_two_processes_drain_1000_reminders_and_a_kill_9_sends_nothing_twice(
+    pg_dsn: str, tmp_path: Path
+) -> None:
+    """Two senders on one PostgreSQL database at once, one killed in the middle: every
+    reminder goes out once, at most the killed one's row in flight is in doubt."""
+    import asyncio
+    import signal
+    import sys
+
+    from bot.config import ROOT
+
+    now = datetime.now(UTC)
+    db = await open_storage(pg_dsn)
+    keys = set()
+    for user in range(1000):
+        await person(db, str(user))
+        plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
+        await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)
+        keys.add(plan[0].key)
+    await db.close()
+    log = tmp_path / "handed-to-telegram.log"
+    log.touch()
+
+    def lines() -> list[str]:
+        return log.read_text(encoding="utf-8").splitlines()
+
+    async def start() -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.support.outbox_worker", pg_dsn, str(log), cwd=ROOT
+        )
+
+    first, second = await start(), await start()
+    while len(lines()) < 300 and first.returncode is None:
+        await asyncio.sleep(0.001)
+    assert first.returncode is None, "the first sender ended before it could be killed"
+    first.send_signal(signal.SIGKILL)
+    await first.wait()
+    assert await asyncio.wait_for(second.wait(), 120) == 0  # it drains the rest
+    third = await start()  # a restart recovers the killed sender's row in flight
+    assert await asyncio.wait_for(third.wait(), 60) == 0
+    handed = lines()
+    assert len(handed) == len(set(handed))  # nothing handed to Telegram twice
+    db = await open_storage(pg_dsn)
+    try:
+        async with db.transaction(write=False) as tx:
+            status = {
+                row["key"]: row["status"]
+                for row in await tx.fetchall("SELECT key, status FROM outbox")
+            }
+    finally:
+        await db.close()
+    assert set(status) == keys and set(status.values()) <= {"sent", "unknown"}
+    assert {key for key, s in status.items() if s == "sent"} <= set(handed)
+    assert len([s for s in status.values() if s == "unknown"]) <= 1  # one kill
+    assert len(handed) >= 999
