@@ -80,6 +80,47 @@ def reminder(event: str, due: datetime, offset: str = "2h", user: str = "1") -> 
         f"rem:{user}:{event}:{offset}:{due:%Y%m%dT%H%M}", "reminder", {"event": event}, due
     )
 
+async def due_reminders(database: Path | str, people: int) -> set[str]:
+    """One due reminder for each of `people` people; their keys."""
+    now = datetime.now(UTC)
+    db = await open_storage(database)
+    keys = set()
+    try:
+        for user in range(people):
+            await person(db, str(user))
+            plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
+            await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)
+            keys.add(plan[0].key)
+    finally:
+        await db.close()
+    return keys
+
+
+async def outbox_statuses(database: Path | str) -> dict[str, str]:
+    db = await open_storage(database)
+    try:
+        async with db.transaction(write=False) as tx:
+            return {
+                row["key"]: row["status"]
+                for row in await tx.fetchall("SELECT key, status FROM outbox")
+            }
+    finally:
+        await db.close()
+
+
+async def start_worker(database: Path | str, log: Path):  # type: ignore[no-untyped-def]
+    """A sender in a process of its own (tests/support/outbox_worker.py), logging each key it
+    hands to "Telegram" to `log`."""
+    import asyncio
+    import sys
+
+    from bot.config import ROOT
+
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log), cwd=ROOT
+    )
+
+
 
 @pytest.fixture
 async def db(database: Path | str) -> AsyncIterator[Storage]:
@@ -222,19 +263,9 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
     """Real processes, really killed: each start recovers and drains like the bot."""
     import asyncio
     import signal
-    import sys
 
-    from bot.config import ROOT
 
-    now = datetime.now(UTC)
-    db = await open_storage(database)
-    keys = set()
-    for user in range(80):
-        await person(db, str(user))
-        plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
-        await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)
-        keys.add(plan[0].key)
-    await db.close()
+    keys = await due_reminders(database, 80)
     log = tmp_path / "handed-to-telegram.log"
     log.touch()
 
@@ -242,9 +273,7 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
         return log.read_text(encoding="utf-8").splitlines()
 
     async def start() -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log), cwd=ROOT
-        )
+        return await start_worker(database, log)
 
     kills = 0
     for kill_after in (5, 25, 45, 65):  # sends so far, in total
@@ -259,15 +288,7 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
     assert await asyncio.wait_for(worker.wait(), 60) == 0
     handed = lines()
     assert len(handed) == len(set(handed))  # nothing sent twice
-    db = await open_storage(database)
-    try:
-        async with db.transaction(write=False) as tx:
-            status = {
-                row["key"]: row["status"]
-                for row in await tx.fetchall("SELECT key, status FROM outbox")
-            }
-    finally:
-        await db.close()
+    status = await outbox_statuses(database)
     assert set(status) == keys and set(status.values()) <= {"sent", "unknown"}
     in_doubt = {key for key, s in status.items() if s == "unknown"}
     assert {key for key, s in status.items() if s == "sent"} <= set(handed)
@@ -426,19 +447,9 @@ async def test_two_processes_drain_1000_reminders_and_a_kill_9_sends_nothing_twi
     reminder goes out once, at most the killed one's row in flight is in doubt."""
     import asyncio
     import signal
-    import sys
 
-    from bot.config import ROOT
 
-    now = datetime.now(UTC)
-    db = await open_storage(pg_dsn)
-    keys = set()
-    for user in range(1000):
-        await person(db, str(user))
-        plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
-        await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)
-        keys.add(plan[0].key)
-    await db.close()
+    keys = await due_reminders(pg_dsn, 1000)
     log = tmp_path / "handed-to-telegram.log"
     log.touch()
 
@@ -446,9 +457,7 @@ async def test_two_processes_drain_1000_reminders_and_a_kill_9_sends_nothing_twi
         return log.read_text(encoding="utf-8").splitlines()
 
     async def start() -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.support.outbox_worker", pg_dsn, str(log), cwd=ROOT
-        )
+        return await start_worker(pg_dsn, log)
 
     first, second = await start(), await start()
     while len(lines()) < 300 and first.returncode is None:
@@ -461,15 +470,7 @@ async def test_two_processes_drain_1000_reminders_and_a_kill_9_sends_nothing_twi
     assert await asyncio.wait_for(third.wait(), 60) == 0
     handed = lines()
     assert len(handed) == len(set(handed))  # nothing handed to Telegram twice
-    db = await open_storage(pg_dsn)
-    try:
-        async with db.transaction(write=False) as tx:
-            status = {
-                row["key"]: row["status"]
-                for row in await tx.fetchall("SELECT key, status FROM outbox")
-            }
-    finally:
-        await db.close()
+    status = await outbox_statuses(pg_dsn)
     assert set(status) == keys and set(status.values()) <= {"sent", "unknown"}
     assert {key for key, s in status.items() if s == "sent"} <= set(handed)
     assert len([s for s in status.values() if s == "unknown"]) <= 1  # one kill

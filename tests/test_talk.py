@@ -64,6 +64,21 @@ async def open_case(young: Transcript, share: str = "a", question: str = "Who he
     return str(found[0]["pseudonym"])
 
 
+async def case_in_inbox(
+    lotse: LotseService, channel: RecordingChannel
+) -> tuple[Transcript, str, int]:
+    """A Helmstedt inbox group, and a young person's case in it: (their chat, the case's
+    pseudonym, its topic)."""
+    lotse.counselling.channel = channel
+    coordinator = await staff_member(lotse, "coord", Grant(COORDINATOR, "helmstedt"))
+    await register_inbox(lotse, coordinator)
+    young = Transcript(lotse, user="young")
+    await young.onboard()
+    pseudonym = await open_case(young)
+    [thread] = channel.topics
+    return young, pseudonym, thread
+
+
 async def register_inbox(lotse: LotseService, coordinator: Transcript) -> None:
     group = GroupInfo(INBOX, "JMD Beratung", True, True)
     await lotse.handle_group("test", coordinator.user, group, Input("command", "inbox"))
@@ -145,13 +160,8 @@ async def test_a_case_goes_to_its_inbox_topic_and_messages_go_both_ways_by_id(
 
 
 async def test_erasing_deletes_the_topic_and_the_mapping_at_once(lotse: LotseService) -> None:
-    lotse.counselling.channel = channel = RecordingChannel()
-    coordinator = await staff_member(lotse, "coord", Grant(COORDINATOR, "helmstedt"))
-    await register_inbox(lotse, coordinator)
-    young = Transcript(lotse, user="young")
-    await young.onboard()
-    pseudonym = await open_case(young)
-    [thread] = channel.topics
+    channel = RecordingChannel()
+    young, pseudonym, thread = await case_in_inbox(lotse, channel)
     await young.press("pr:x:yes")
     assert channel.deleted == [thread]
     assert await rows(lotse, "SELECT * FROM cases") == []
@@ -183,13 +193,8 @@ async def test_without_an_inbox_group_the_case_goes_to_the_districts_coordinator
 async def test_idle_cases_close_after_30_days_and_topics_go_90_days_later(
     lotse: LotseService, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    lotse.counselling.channel = channel = RecordingChannel()
-    coordinator = await staff_member(lotse, "coord", Grant(COORDINATOR, "helmstedt"))
-    await register_inbox(lotse, coordinator)
-    young = Transcript(lotse, user="young")
-    await young.onboard()
-    await open_case(young)
-    [thread] = channel.topics
+    channel = RecordingChannel()
+    _young, _pseudonym, thread = await case_in_inbox(lotse, channel)
     clock.now += timedelta(days=29)
     assert await lotse.counselling.upkeep() == 0
     clock.now += timedelta(days=2)
@@ -233,18 +238,13 @@ async def test_closing_a_case_is_refused_outside_its_districts_inbox(lotse: Lots
 
 
 async def test_a_message_to_a_case_after_erasure_is_refused_politely(lotse: LotseService) -> None:
-    lotse.counselling.channel = channel = RecordingChannel()
+    channel = RecordingChannel()
 
     async def cannot_delete(chat_id: str, thread_id: int) -> bool:
         return False  # Telegram refused (the bot lost its rights): tried again later
 
     channel.delete_topic = cannot_delete  # type: ignore[method-assign]
-    coordinator = await staff_member(lotse, "coord", Grant(COORDINATOR, "helmstedt"))
-    await register_inbox(lotse, coordinator)
-    young = Transcript(lotse, user="young")
-    await young.onboard()
-    pseudonym = await open_case(young)
-    [thread] = channel.topics
+    young, pseudonym, thread = await case_in_inbox(lotse, channel)
     await young.press("pr:x:yes")
     [case] = await rows(lotse, "SELECT state, user_id FROM cases")
     assert (case["state"], case["user_id"]) == ("erased", None)  # the mapping is gone
