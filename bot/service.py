@@ -16,6 +16,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -251,7 +252,7 @@ class LotseService:
         """Answer one input. With `deliver`, the replies are sent while this person's next
         input still waits, so that replies leave in the order the inputs came."""
         key = (channel, external_id)
-        async with self.locks.hold(key):
+        async with self.locks.hold(key), self._across_processes(key):
             world = self.world
             loaded = await self._load(key)
             snapshot: Snapshot | None = None
@@ -298,6 +299,12 @@ class LotseService:
             t = world.translator("de")
             replies.extend(await self.desk.carry_out(actor, (channel, user_id), desk, t))
         return replies
+
+    def _across_processes(self, key: tuple[str, str]) -> AbstractAsyncContextManager[None]:
+        """A person's lock for every process on the database (PostgreSQL); SQLite has one
+        process, whose in-memory lock is enough."""
+        lock = getattr(self.storage, "person_lock", None)
+        return lock(f"{key[0]}:{key[1]}") if lock is not None else nullcontext()
 
     def _in_memory(self, key: tuple[str, str]) -> Session | None:
         """A session that lives only in memory, unless it was last used MEMORY_HOURS ago."""

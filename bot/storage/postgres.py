@@ -24,6 +24,7 @@ from bot.storage.unit import Unit
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 POOL_MAX = 10
+LOCK_POOL_MAX = 20  # connections that hold a person's lock while their input runs
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -73,6 +74,7 @@ class PostgresStorage:
 
     def __init__(self, pool: asyncpg.Pool, dsn: str) -> None:
         self.pool, self.dsn = pool, dsn
+        self._lock_pool: asyncpg.Pool | None = None
 
     @classmethod
     async def open(cls, dsn: str) -> PostgresStorage:
@@ -105,12 +107,30 @@ class PostgresStorage:
         async with self.transaction(write) as tx:
             yield Unit(tx)
 
+    @asynccontextmanager
+    async def person_lock(self, key: str) -> AsyncIterator[None]:
+        """One person's inputs one at a time across every process on this database: a
+        session-level advisory lock, held on a connection of its own (from a pool of its own,
+        so that holders never wait for the connections their units need)."""
+        if self._lock_pool is None:
+            self._lock_pool = await asyncpg.create_pool(
+                self.dsn, min_size=0, max_size=LOCK_POOL_MAX
+            )
+        async with self._lock_pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", key)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
+
     async def script(self, sql: str) -> None:
         """A whole SQL file (a migration) in one transaction."""
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(sql)
 
     async def close(self) -> None:
+        if self._lock_pool is not None:
+            await self._lock_pool.close()
         await self.pool.close()
 
     async def dump(self) -> list[str]:
@@ -135,6 +155,7 @@ class _Shared(PostgresStorage):
 
     def __init__(self, owner: PostgresStorage) -> None:
         super().__init__(owner.pool, owner.dsn)
+        self._lock_pool = None
 
     async def close(self) -> None:
         return None
