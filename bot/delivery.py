@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,6 +23,10 @@ from bot.storage.outbox import Audience, OutboxQueue
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10
+ELECT_SECONDS = 5.0  # how often a waiting process tries to become the sender
+# Several processes: how often the sender looks for rows the others planned (theirs cannot
+# wake it; its own inputs still do at once).
+OUTBOX_POLL_SECONDS = 2.0
 PROGRESS_SECONDS = 3  # broadcasts: start what is due, edit the progress message
 
 
@@ -30,6 +36,9 @@ class Delivery:
         self.scheduler: AsyncIOScheduler | None = None
         self.waker: OutboxWaker | None = None
         self._storage: Storage | None = None
+        self._elector: asyncio.Task | None = None
+        self._sender_lock: Any = None  # the connection holding the sender's lock
+        self.sending = False  # this process sends the outbox
 
     async def start(self) -> None:
         service = self.service
@@ -47,8 +56,19 @@ class Delivery:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.scheduler.start()
         self.waker = OutboxWaker(self.scheduler, repo, sender, service.clock)
-        await self.waker.start()
         service.on_outbox_change = self.waker.reschedule
+        elect = getattr(service.storage, "try_sender_lock", None)
+        if elect is None:
+            await self._become_sender()  # SQLite: this is the one process
+        else:
+            # PostgreSQL: one process of all sends (one budget for Telegram's limits); the
+            # others take over when it goes.
+            self.waker.enabled = False
+            self._elector = asyncio.create_task(self._elect(elect))
+            self.scheduler.add_job(
+                self.waker.reschedule, "interval", seconds=OUTBOX_POLL_SECONDS,
+                id="outbox-poll", max_instances=1, coalesce=True,
+            )  # fmt: skip
         # Catalogue versions and staff grants another process (the CLI, a second bot) made.
         self.scheduler.add_job(
             service.poll_changes, "interval", seconds=POLL_SECONDS, id="poll-changes",
@@ -59,11 +79,39 @@ class Delivery:
             id="broadcast-progress", max_instances=1, coalesce=True,
         )  # fmt: skip
 
+    async def _become_sender(self) -> None:
+        assert self.waker is not None
+        self.waker.enabled = True
+        self.sending = True
+        await self.waker.start()  # rows left 'sending' can only be a gone sender's
+
+    async def _elect(self, elect: Callable[[], Awaitable[Any]]) -> None:
+        while True:
+            try:
+                held = await elect()
+            except Exception:
+                log.warning("could not ask whether to send the outbox", exc_info=True)
+                held = None
+            if held is not None:
+                self._sender_lock = held
+                log.info("this process sends the outbox now")
+                await self._become_sender()
+                return
+            await asyncio.sleep(ELECT_SECONDS)
+
     async def stop(self) -> None:
         self.service.on_outbox_change = None
+        if self._elector is not None:
+            self._elector.cancel()
+            await asyncio.gather(self._elector, return_exceptions=True)
+            self._elector = None
         if self.waker is not None:
             await self.waker.stop()
             self.waker = None
+        if self._sender_lock is not None:
+            await self._sender_lock.close()  # another process may send now
+            self._sender_lock = None
+            self.sending = False
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

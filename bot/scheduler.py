@@ -29,6 +29,8 @@ class OutboxWaker:
         self.scheduler, self.repo, self.sender, self.clock = scheduler, repo, sender, clock
         self._idle = asyncio.Event()
         self._idle.set()
+        # False while another process is the sender (PostgreSQL, several processes).
+        self.enabled = True
 
     async def start(self) -> None:
         """After a restart: settle rows interrupted mid-send, then wake for the next due one.
@@ -53,7 +55,7 @@ class OutboxWaker:
             log.warning("the outbox sender did not stop within %.0f s", timeout)
 
     async def reschedule(self) -> None:
-        if self.sender.stopping:
+        if self.sender.stopping or not self.enabled:
             return
         due = await self.repo.next_due(self.sender.audience)
         if due is None:

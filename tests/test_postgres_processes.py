@@ -39,3 +39,86 @@ async def test_one_persons_inputs_on_two_processes_lose_nothing(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_one_process_sends_the_outbox_and_another_takes_over_when_it_goes(
+    pg_dsn: str, content: Content, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from bot import delivery
+    from bot.outbox import Sent
+    from tests.test_outbox import due_reminders, outbox_statuses
+
+    monkeypatch.setattr(delivery, "ELECT_SECONDS", 0.05)
+    monkeypatch.setattr(delivery, "OUTBOX_POLL_SECONDS", 0.1)
+    keys = await due_reminders(pg_dsn, 40)
+    sent: dict[str, list[str]] = {"first": [], "second": []}
+
+    def sender(name: str):  # type: ignore[no-untyped-def]
+        async def send(row):  # type: ignore[no-untyped-def]
+            sent[name].append(row.key)
+            return Sent(str(len(sent[name])))
+
+        return send
+
+    def real_now() -> datetime:
+        return datetime.now(UTC)
+
+    services = []
+    for _ in range(2):
+        storage = await PostgresStorage.open(pg_dsn)
+        services.append(LotseService(storage, content, clock=real_now, data=FIXTURE_DATA))
+    first = delivery.Delivery(services[0], sender("first"), ("telegram",))
+    second = delivery.Delivery(services[1], sender("second"), ("telegram",))
+    try:
+        await first.start()
+        await second.start()
+        for _ in range(400):
+            if set((await outbox_statuses(pg_dsn)).values()) == {"sent"}:
+                break
+            await asyncio.sleep(0.02)
+        assert set((await outbox_statuses(pg_dsn)).values()) == {"sent"}
+        assert first.sending != second.sending  # exactly one of them sends
+        by = "first" if first.sending else "second"
+        other = "second" if by == "first" else "first"
+        assert sorted(sent[by]) == sorted(keys) and sent[other] == []
+        # The sender goes; the other takes over and sends what falls due next.
+        gone, stays = (first, second) if first.sending else (second, first)
+        await gone.stop()
+        more = await due_reminders_for(pg_dsn, 40, 45)
+        for _ in range(400):
+            if stays.sending and set((await outbox_statuses(pg_dsn)).values()) == {"sent"}:
+                break
+            await asyncio.sleep(0.02)
+        assert stays.sending
+        statuses = await outbox_statuses(pg_dsn)
+        assert {statuses[k] for k in more} == {"sent"}
+        everything = sent["first"] + sent["second"]
+        assert len(everything) == len(set(everything)) == len(keys) + len(more)
+    finally:
+        for d in (first, second):
+            await d.stop()
+        for service in services:
+            await service.close()
+
+
+async def due_reminders_for(database: str, start: int, end: int) -> set[str]:
+    """Due reminders for the people numbered start..end-1 (new ones)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage.base import open_storage
+    from tests.test_outbox import Store, person, reminder
+
+    now = datetime.now(UTC)
+    db = await open_storage(database)
+    keys = set()
+    try:
+        for user in range(start, end):
+            await person(db, str(user))
+            plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
+            await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)
+            keys.add(plan[0].key)
+    finally:
+        await db.close()
+    return keys

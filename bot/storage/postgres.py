@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 POOL_MAX = 10
 LOCK_POOL_MAX = 20  # connections that hold a person's lock while their input runs
+SENDER_LOCK = 7_416_001  # the advisory lock of the one process that sends the outbox
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -122,6 +123,16 @@ class PostgresStorage:
                 yield
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
+
+    async def try_sender_lock(self) -> asyncpg.Connection | None:
+        """Become the one process that sends the outbox (so Telegram's limits hold for all):
+        a connection that holds the lock while it is open (it goes with the process), or None
+        when another process holds it."""
+        conn = await asyncpg.connect(self.dsn)
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", SENDER_LOCK):
+            return conn
+        await conn.close()
+        return None
 
     async def script(self, sql: str) -> None:
         """A whole SQL file (a migration) in one transaction."""
