@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
@@ -26,8 +27,8 @@ from tests.support.telegram import queue_tap  # noqa: E402
 SCRIPT = [
     ("text", "/start"),
     ("button", "fl:a:language:en"),
+    ("text", "19"),  # the age comes before the consent question
     ("button", "fl:a:consent:agree"),
-    ("text", "19"),
     ("button", "fl:a:residence_status:duldung"),
     ("button", "fl:a:german_level:A2"),
     ("text", "Helmstedt"),  # exact: taken without a tap
@@ -40,7 +41,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 # The message each tap is on: Lotse's question of that step (ids count the person's and the
 # bot's messages of one chat: /start is 1, the language picker 2, ...). The echo bot never
 # edits, so for it the ids only have to exist... or not: it sends a new message either way.
-TAPPED_MESSAGE = {1: 2, 2: 3, 4: 6, 5: 7, 8: 12, 9: 13, 10: 13}
+TAPPED_MESSAGE = {1: 2, 3: 5, 4: 6, 5: 7, 8: 12, 9: 13, 10: 13}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -76,16 +77,20 @@ class Replies:
             await event.wait()
 
 
-async def run_once(kind: str, people: int, folder: Path) -> dict[str, float]:
+async def run_once(
+    kind: str, people: int, folder: Path, database: str = ""
+) -> dict[str, float]:
+    """`database`: a postgresql:// URL for Lotse on PostgreSQL ("": a new SQLite file)."""
     with FakeBotAPI() as api:
         env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": api.token,
             "TELEGRAM_API_BASE_URL": api.base_url,
-            "LOTSE_DATABASE": str(folder / f"{kind}-{time.monotonic_ns()}.sqlite3"),
+            "LOTSE_DATABASE": database or str(folder / f"{kind}-{time.monotonic_ns()}.sqlite3"),
             "LOTSE_LOG_LEVEL": "WARNING",
         }
-        command = [sys.executable, str(ROOT / "bench" / "update_bots.py"), kind]
+        bot_kind = "echo" if kind == "echo" else "lotse"
+        command = [sys.executable, str(ROOT / "bench" / "update_bots.py"), bot_kind]
         if os.environ.get("BENCH_SPY"):  # a py-spy profile of every thread (figures are off)
             spy = ["py-spy", "record", "--format", "raw", "-o", os.environ["BENCH_SPY"], "--"]
             command = [str(Path(sys.executable).parent / spy[0]), *spy[1:], *command]
@@ -130,12 +135,22 @@ async def run_once(kind: str, people: int, folder: Path) -> dict[str, float]:
     }
 
 
-async def main(people: int, rounds: int, only: str = "") -> None:
-    results: dict[str, list[dict[str, float]]] = {"echo": [], "lotse": []}
-    with tempfile.TemporaryDirectory() as tmp:
+async def main(people: int, rounds: int, only: str = "", postgres: bool = False) -> None:
+    kinds = (only,) if only else ("echo", "lotse", *(("lotse_pg",) if postgres else ()))
+    results: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        server = None
+        if postgres:
+            from tests.support.postgres import find_bindir, running_server
+
+            bindir = find_bindir()
+            if bindir is None:
+                raise SystemExit("no PostgreSQL binaries found")
+            server = stack.enter_context(running_server(bindir))
         for round_number in range(rounds):
-            for kind in (only,) if only else ("echo", "lotse"):  # side by side, alternating
-                result = await run_once(kind, people, Path(tmp))
+            for kind in kinds:  # side by side, alternating
+                database = server.dsn(server.create_database()) if kind == "lotse_pg" else ""
+                result = await run_once(kind, people, Path(tmp), database)  # type: ignore[union-attr]
                 results[kind].append(result)
                 print(
                     f"round {round_number + 1} {kind:5}: {result['cpu_ms_per_update']:.2f} CPU ms"
@@ -146,6 +161,11 @@ async def main(people: int, rounds: int, only: str = "") -> None:
     echo = statistics.median(r["cpu_ms_per_update"] for r in results["echo"])
     lotse = statistics.median(r["cpu_ms_per_update"] for r in results["lotse"])
     print(f"median CPU ms/update: echo {echo:.2f}, Lotse {lotse:.2f}, ratio {lotse / echo:.2f}")
+    if postgres:
+        pg = statistics.median(r["cpu_ms_per_update"] for r in results["lotse_pg"])
+        rate = statistics.median(r["updates_per_s"] for r in results["lotse_pg"])
+        print(f"Lotse on PostgreSQL: {pg:.2f} CPU ms/update (the bot process only; the server's "
+              f"CPU is not counted), {rate:.0f} updates/s, ratio to echo {pg / echo:.2f}")
 
 
 if __name__ == "__main__":
@@ -153,5 +173,7 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=("echo", "lotse"), default="")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also Lotse on a throw-away PostgreSQL server, in the same run")
     args = parser.parse_args()
-    asyncio.run(main(args.people, args.rounds, args.only))
+    asyncio.run(main(args.people, args.rounds, args.only, args.postgres))
