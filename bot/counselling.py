@@ -193,8 +193,7 @@ class Counselling:
 
     def _with_reply(self, card: Reply, pseudonym: str) -> Reply:
         """For a coordinator's chat: the close buttons and "Write" (no topic to answer in)."""
-        write = case_views.write_button(self.german, self.service.world, "", pseudonym)
-        write = replace(write, label=self.german.gettext("✍️ Answer"))
+        write = case_views.answer_button(self.german, pseudonym)
         return replace(card, buttons=((write,), *card.buttons))
 
     async def _coordinators(self, district: str) -> list[Key]:

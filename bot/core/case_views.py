@@ -191,6 +191,11 @@ def write_button(t: Translator, world: World, service: str, case: str) -> Button
     return Button(short(label), callback.encode("cs", "w", case))
 
 
+def answer_button(german: Translator, case: str) -> Button:
+    """ "Answer" for a coordinator who gets a case in their own chat (no inbox group)."""
+    return Button(german.gettext("✍️ Answer"), callback.encode("cs", "w", case))
+
+
 def writing(t: Translator, world: World, case: CaseInfo) -> Reply:
     text = html_format(
         t.gettext("Write your message to {service} now. Everything you send goes there, until "
