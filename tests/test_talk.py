@@ -269,3 +269,20 @@ async def test_privacy_names_the_open_conversations(lotse: LotseService) -> None
     pseudonym = await open_case(young)
     await young.send("/privacy")
     assert f"case {pseudonym}" in young.text and "not the messages" in young.text
+
+
+async def test_a_command_or_another_button_ends_writing_to_the_service(
+    lotse: LotseService,
+) -> None:
+    channel = RecordingChannel()
+    young, pseudonym, _thread = await case_in_inbox(lotse, channel)
+    await young.press(f"cs:w:{pseudonym}")
+    await young.send("first message")
+    copies = len(channel.copies)
+    await young.send("/offers")
+    await young.send("Deutschkurs")  # a search again, not a message to the service
+    assert len(channel.copies) == copies
+    await young.press(f"cs:w:{pseudonym}")
+    await young.press("of:p:1")  # another button
+    await young.send("Deutschkurs")
+    assert len(channel.copies) == copies

@@ -33,6 +33,8 @@ def handle(
     if repair(turn):
         return turn.outcome
     tables = world.tables
+    if session.relay and event.kind in ("command", "button") and not event.value.startswith("cs:"):
+        session.relay = 0  # any other command or button ends writing to a counsellor
     if event.kind == "command":
         tables.run_command(turn, event.value, event.argument)
     elif event.kind == "button":
