@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bot.content import Content  # noqa: E402
 from bot.core.profile import Profile, Session  # noqa: E402
 from bot.service import LotseService  # noqa: E402
-from bot.storage.sqlite import SqliteStorage  # noqa: E402
+from bot.storage.base import open_storage  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI, FloodLimit  # noqa: E402
 
 FIRST = 100_000  # recipients' Telegram ids
@@ -61,9 +62,9 @@ class Watcher:
             await asyncio.sleep(0.005)
 
 
-async def prepare(db: Path, recipients: int, send_at: datetime) -> int:
+async def prepare(db: Path | str, recipients: int, send_at: datetime) -> int:
     content = Content.load(ROOT / "conversations", ROOT / "data", ROOT / "locales")
-    service = LotseService(await SqliteStorage.open(db), content, data=ROOT / "data")
+    service = LotseService(await open_storage(db), content, data=ROOT / "data")
     await service.live_catalogue()
     fields, now = service.fields, datetime.now(UTC)
     profile = Profile(None, "duldung", "A2", "helmstedt", ("vocational_training",),
@@ -117,10 +118,18 @@ def quantiles(values: list[float]) -> str:
     return f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, n={len(values)}"
 
 
-async def main(recipients: int) -> None:
+async def main(recipients: int, postgres: bool = False) -> None:
     api = FakeBotAPI(flood_limit=FloodLimit(per_second=30, per_chat_per_second=1))
-    with api, tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "bench.sqlite3"
+    with api, tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        db: Path | str = Path(folder) / "bench.sqlite3"
+        if postgres:  # the tests' throw-away server (fsync off), a database of its own
+            from tests.support.postgres import find_bindir, running_server
+
+            bindir = find_bindir()
+            if bindir is None:
+                raise SystemExit("no PostgreSQL binaries found")
+            server = stack.enter_context(running_server(bindir))
+            db = server.dsn(server.create_database())
         send_at = datetime.now(UTC) + timedelta(seconds=QUIET + 30)
         made = await prepare(db, recipients, send_at)
         for n in [*range(FIRST, FIRST + recipients), AUTHOR, *CHATTERS]:
@@ -165,7 +174,7 @@ async def main(recipients: int) -> None:
               f"{last - first:.1f} s = {rate:.2f}/s ({share:.1f} % of 25/s)")  # fmt: skip
         print(f"429s: {stats.rejected - rejected_before}; most sends in one second: "
               f"{stats.max_in_one_second}; duplicates: {duplicates}")  # fmt: skip
-        storage = await SqliteStorage.open(db)
+        storage = await open_storage(db)
         async with storage.transaction(write=False) as tx:
             rows = await tx.fetchall(
                 "SELECT status, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY status",
@@ -179,5 +188,6 @@ async def main(recipients: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument("--postgres", action="store_true", help="on a throw-away PostgreSQL")
     args = parser.parse_args()
-    asyncio.run(main(args.recipients))
+    asyncio.run(main(args.recipients, args.postgres))

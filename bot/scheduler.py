@@ -57,6 +57,8 @@ class OutboxWaker:
     async def reschedule(self) -> None:
         if self.sender.stopping or not self.enabled:
             return
+        if not self._idle.is_set():
+            return  # a drain is running: it takes what falls due and reschedules at its end
         due = await self.repo.next_due(self.sender.audience)
         if due is None:
             if self.scheduler.get_job(JOB_ID):
