@@ -178,7 +178,7 @@ async def inbox(config: Config, close: str, outcome: str) -> int:
             _say(html_to_text(replies[0].html))
             return 0
         rows = await service.storage.run(
-            lambda unit: unit.cases.listed(None, ("open", "closed")), write=False
+            lambda unit: unit.cases.listed(("open", "closed")), write=False
         )
         world = service.world
     if not rows:

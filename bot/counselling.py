@@ -61,8 +61,7 @@ def new_pseudonym() -> str:
 
 def info_of(row: CaseRow, key: Key | None = None) -> CaseInfo:
     mine = key is not None and (row.channel, row.external_id) == key
-    return CaseInfo(row.id, row.pseudonym, row.service, row.district, row.state, row.topic,
-                    row.age_band, mine)  # fmt: skip
+    return CaseInfo(row.id, row.pseudonym, row.service, row.district, row.state, mine)
 
 
 class Counselling:
@@ -93,13 +92,16 @@ class Counselling:
         )  # fmt: skip
 
     async def _coordinated_districts(self) -> set[str]:
-        districts: set[str] = set()
+        return {district for _key, district in await self._coordinator_grants()}
+
+    async def _coordinator_grants(self) -> list[tuple[Key, str]]:
+        """(who, district) for every district coordinator (admins are not bothered with
+        cases: they hold every district)."""
+        found = []
         for key in await self.service.desk.staff_keys():
             actor = await self.service.actor(*key)
-            mine = actor.districts(frozenset({COORDINATOR}))
-            if mine is not None:
-                districts |= mine
-        return districts
+            found += [(key, g.district) for g in actor.grants if g.role == COORDINATOR]
+        return found
 
     async def open_cases_of(self, key: Key) -> tuple[CaseInfo, ...]:
         async def read(unit: Unit) -> list[CaseRow]:
@@ -197,12 +199,7 @@ class Counselling:
         return replace(card, buttons=((write,), *card.buttons))
 
     async def _coordinators(self, district: str) -> list[Key]:
-        keys = []
-        for key in await self.service.desk.staff_keys():
-            actor = await self.service.actor(*key)
-            if actor.has(COORDINATOR, district) and not actor.is_admin:
-                keys.append(key)
-        return keys
+        return [key for key, where in await self._coordinator_grants() if where == district]
 
     async def _to_coordinators(self, district: str, reply: Reply) -> bool:
         assert self.channel is not None
@@ -288,8 +285,7 @@ class Counselling:
         if row is None:
             return [Reply(esc(t.gettext("This case is closed already.")))]
         log.info("a counselling case was closed")
-        note = Reply(esc(case_views.closed_in_inbox(self.german, row.pseudonym, effect.outcome,
-                                                    "")))  # fmt: skip
+        note = Reply(esc(case_views.closed_in_inbox(self.german, row.pseudonym, effect.outcome)))
         in_topic = row.chat_id and row.thread_id is not None and self.channel is not None
         if in_topic:
             # Said in the topic before it closes (a closed topic takes no messages).

@@ -232,7 +232,7 @@ def closed_for_person(t: Translator, world: World, service: str) -> str:
     ).format(service=service_name(t, world, service))
 
 
-def closed_in_inbox(german: Translator, pseudonym: str, outcome: str, who: str) -> str:
+def closed_in_inbox(german: Translator, pseudonym: str, outcome: str) -> str:
     labels = {
         "advised": german.gettext("advised"),
         "referred": german.gettext("referred to an offer"),
@@ -241,7 +241,7 @@ def closed_in_inbox(german: Translator, pseudonym: str, outcome: str, who: str) 
     }
     return german.gettext("Case {case} closed: {outcome}.").format(
         case=pseudonym, outcome=labels.get(outcome, outcome)
-    ) + (f" ({who})" if who else "")
+    )
 
 
 def deleted_in_inbox(german: Translator, pseudonym: str) -> str:

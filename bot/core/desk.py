@@ -69,8 +69,6 @@ class CaseInfo:
     service: str
     district: str
     state: str  # open, closed, erased
-    topic: str = ""
-    age_band: str = ""
     mine: bool = False  # the young person asking is the one it is about
 
 
@@ -99,7 +97,6 @@ class Prepared:
     referral_stats: ReferralStats | None = None  # /invite
     case: CaseInfo | None = None  # the case a cs: button names
     cases: tuple[CaseInfo, ...] = ()  # the young person's open cases (/talk)
-    inboxes: frozenset[str] = frozenset()  # services with a registered inbox group
     mentor: str | None = None  # the first name the person gave their mentor
     reachable: frozenset[str] = frozenset()  # services that can get a case (inbox or staff)
     group: GroupInfo | None = None  # the input came from a group chat

@@ -82,9 +82,6 @@ class CaseRepository:
         )
         return [InboxRow(r["service"], r["district"], r["chat_id"], r["title"]) for r in rows]
 
-    async def remove_inbox(self, service: str) -> bool:
-        return await self.tx.execute("DELETE FROM inboxes WHERE service = ?", (service,)) > 0
-
     # -- cases -----------------------------------------------------------------------------
 
     async def open_case(
@@ -130,15 +127,12 @@ class CaseRepository:
         )
         return [_case(row) for row in rows]
 
-    async def listed(
-        self, districts: frozenset[str] | None, states: tuple[str, ...]
-    ) -> list[CaseRow]:
+    async def listed(self, states: tuple[str, ...]) -> list[CaseRow]:
         marks = ", ".join("?" for _ in states)
         rows = await self.tx.fetchall(
             _CASE + f" WHERE c.state IN ({marks}) ORDER BY c.id", tuple(states)
         )
-        cases = [_case(row) for row in rows]
-        return [c for c in cases if districts is None or c.district in districts]
+        return [_case(row) for row in rows]
 
     async def touch(self, case_id: int, now: datetime) -> None:
         await self.tx.execute("UPDATE cases SET last_message_at = ? WHERE id = ?", (now, case_id))
