@@ -12,6 +12,7 @@ from bot.core.profile import Profile, Session
 from bot.service import LotseService
 from bot.storage.base import open_storage
 from tests.conftest import FIXTURE_DATA, NOW
+from tests.support import outbox_worker as worker
 from tests.support.clock import Clock
 from tests.support.db import rows
 from tests.support.transcript import Transcript, plain
@@ -178,12 +179,8 @@ async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
 ) -> None:
     """Real processes, really killed while they send a broadcast's rows; each start recovers
     and goes on. Everyone has exactly one message, or is the one row in doubt of a kill."""
-    import asyncio
-    import signal
-    import sys
     from datetime import UTC, datetime
 
-    from bot.config import ROOT
 
     now = datetime.now(UTC)  # the worker sends on the real clock (rows expire after 48 h)
     service = LotseService(await open_storage(database), content, clock=lambda: now,
@@ -210,27 +207,8 @@ async def test_kill_9_during_a_broadcast_sends_nobody_anything_twice(
     log = tmp_path / "handed-to-telegram.log"
     log.touch()
 
-    def handed() -> list[str]:
-        return log.read_text(encoding="utf-8").splitlines()
-
-    async def start() -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log),
-            "--by-person", cwd=ROOT,
-        )  # fmt: skip
-
-    kills = 0
-    for kill_after in (5, 25, 45, 65):
-        worker = await start()
-        while len(handed()) < kill_after and worker.returncode is None:
-            await asyncio.sleep(0.001)
-        assert worker.returncode is None, "the worker ended before it could be killed"
-        worker.send_signal(signal.SIGKILL)
-        await worker.wait()
-        kills += 1
-    worker = await start()
-    assert await asyncio.wait_for(worker.wait(), 60) == 0
-    sent_to = [int(line.split(":", 1)[0]) for line in handed()]
+    kills = await worker.kill_after(database, log, (5, 25, 45, 65), by_person=True)
+    sent_to = [int(line.split(":", 1)[0]) for line in worker.handed(log)]
     assert len(sent_to) == len(set(sent_to))  # nobody twice
     db = await open_storage(database)
     try:

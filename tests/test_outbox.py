@@ -14,6 +14,7 @@ from bot.core.profile import Profile, Session
 from bot.outbox import Budget, RetryAfter, Sender
 from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
+from tests.support import outbox_worker as worker
 from tests.support.clock import Clock
 
 FIELDS = {"age": "int", "status": "key", "german_level": "key", "place": "place",
@@ -106,19 +107,6 @@ async def outbox_statuses(database: Path | str) -> dict[str, str]:
             }
     finally:
         await db.close()
-
-
-async def start_worker(database: Path | str, log: Path):  # type: ignore[no-untyped-def]
-    """A sender in a process of its own (tests/support/outbox_worker.py), logging each key it
-    hands to "Telegram" to `log`."""
-    import asyncio
-    import sys
-
-    from bot.config import ROOT
-
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log), cwd=ROOT
-    )
 
 
 
@@ -261,32 +249,11 @@ async def test_kill_9_at_any_moment_sends_nothing_twice_and_loses_only_the_row_i
     database: Path | str, tmp_path: Path
 ) -> None:
     """Real processes, really killed: each start recovers and drains like the bot."""
-    import asyncio
-    import signal
-
-
     keys = await due_reminders(database, 80)
     log = tmp_path / "handed-to-telegram.log"
     log.touch()
-
-    def lines() -> list[str]:
-        return log.read_text(encoding="utf-8").splitlines()
-
-    async def start() -> asyncio.subprocess.Process:
-        return await start_worker(database, log)
-
-    kills = 0
-    for kill_after in (5, 25, 45, 65):  # sends so far, in total
-        worker = await start()
-        while len(lines()) < kill_after and worker.returncode is None:
-            await asyncio.sleep(0.001)
-        assert worker.returncode is None, "the worker ended before it could be killed"
-        worker.send_signal(signal.SIGKILL)
-        await worker.wait()
-        kills += 1
-    worker = await start()
-    assert await asyncio.wait_for(worker.wait(), 60) == 0
-    handed = lines()
+    kills = await worker.kill_after(database, log, (5, 25, 45, 65))  # sends so far, in total
+    handed = worker.handed(log)
     assert len(handed) == len(set(handed))  # nothing sent twice
     status = await outbox_statuses(database)
     assert set(status) == keys and set(status.values()) <= {"sent", "unknown"}
@@ -454,10 +421,10 @@ async def test_two_processes_drain_1000_reminders_and_a_kill_9_sends_nothing_twi
     log.touch()
 
     def lines() -> list[str]:
-        return log.read_text(encoding="utf-8").splitlines()
+        return worker.handed(log)
 
     async def start() -> asyncio.subprocess.Process:
-        return await start_worker(pg_dsn, log)
+        return await worker.start(pg_dsn, log)
 
     first, second = await start(), await start()
     while len(lines()) < 300 and first.returncode is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,40 @@ async def main(database: Path | str, log_path: Path, by_person: bool = False) ->
         budget = Budget(per_second=10_000, per_chat_gap=timedelta(0))
         await Sender(repo, send, now, asyncio.sleep, budget).drain()
     await db.close()
+
+
+async def start(
+    database: Path | str, log: Path, by_person: bool = False
+) -> asyncio.subprocess.Process:
+    """This sender in a process of its own, logging each key it hands to "Telegram" to `log`."""
+    from bot.config import ROOT
+
+    extra = ["--by-person"] if by_person else []
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.outbox_worker", str(database), str(log), *extra,
+        cwd=ROOT,
+    )  # fmt: skip
+
+
+def handed(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
+
+
+async def kill_after(
+    database: Path | str, log: Path, totals: tuple[int, ...], by_person: bool = False
+) -> int:
+    """Start a sender and kill it with SIGKILL once `log` holds each of `totals` lines, one
+    sender per total; then one more drains the rest. Returns how many were killed."""
+    for total in totals:
+        worker = await start(database, log, by_person)
+        while len(handed(log)) < total and worker.returncode is None:
+            await asyncio.sleep(0.001)
+        assert worker.returncode is None, "the worker ended before it could be killed"
+        worker.send_signal(signal.SIGKILL)
+        await worker.wait()
+    last = await start(database, log, by_person)
+    assert await asyncio.wait_for(last.wait(), 60) == 0
+    return len(totals)
 
 
 if __name__ == "__main__":
