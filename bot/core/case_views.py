@@ -288,12 +288,12 @@ def inbox_not_forum(german: Translator) -> str:
 
 def cases_privacy(t: Translator, world: World, cases: tuple[CaseInfo, ...]) -> Reply:
     """In /privacy: the open conversations with services (deleted with everything else)."""
-    names = ", ".join(
+    names = t.format_list([
         t.gettext("{service} (case {case})").format(
             service=service_name(t, world, c.service), case=c.pseudonym
         )
         for c in cases
-    )
+    ])  # fmt: skip
     return Reply(html_format(
         t.gettext("Your conversations with counselling services: {cases}. I keep only the case "
                   "number and the service, not the messages."), cases=names,

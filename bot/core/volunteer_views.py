@@ -33,7 +33,7 @@ def invite_home(t: Translator, stats: ReferralStats | None) -> Reply:
             started=count_text(t, stats.started), finished=count_text(t, stats.finished),
         ))  # fmt: skip
     if stats is not None and stats.told:
-        names = ", ".join(stats.told)
+        names = t.format_list(stats.told)
         lines.append(html_format(t.gettext("They told you that they are here: {names}"),
                                  names=names))  # fmt: skip
     rows: Rows = [(Button(t.gettext("Make an invite"), callback.encode("vl", "l")),)]
@@ -77,7 +77,7 @@ def invite_made(
     ))  # fmt: skip
     if presets:
         lines.append(html_format(t.gettext("Lotse starts with: {presets}"),
-                                 presets=", ".join(presets)))  # fmt: skip
+                                 presets=t.format_list(presets)))  # fmt: skip
     lines.append(
         esc(
             t.gettext(
