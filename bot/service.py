@@ -53,10 +53,11 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Hook = Callable[[], Awaitable[None]]
 Deliver = Callable[[list[Reply]], Awaitable[None]]
-# Sessions of people who have not agreed yet live only in memory; the cap keeps a flood of
-# strangers from growing it without end (the oldest is forgotten and simply starts again).
-PRE_CONSENT_LIMIT = 10_000
-MEMORY_HOURS = 24  # "use without saving", and a conversation before consent
+# Stored sessions cached in memory (SQLite: one process); the oldest leaves first.
+SESSION_CACHE_LIMIT = 10_000
+# A conversation before consent or "without saving" (interim_sessions): forgotten this long
+# after its last input.
+MEMORY_HOURS = 24
 COMMENT_DAYS = 90
 
 
@@ -108,9 +109,6 @@ class LotseService:
         self.queue = OutboxQueue(storage)
         # Called after new outbox rows were stored, so that the sender wakes in time.
         self.on_outbox_change: Hook | None = None
-        self._pre_consent: OrderedDict[tuple[str, str], Session] = OrderedDict()
-        # When each session in memory was last used: forgotten after MEMORY_HOURS.
-        self._in_memory_since: dict[tuple[str, str], datetime] = {}
         # Stored sessions as last saved, so that an input needs no read. Only where this
         # process is the one writer of sessions (SQLite); several processes read every time.
         self._cache: OrderedDict[tuple[str, str], tuple[Session, Snapshot]] | None = (
@@ -132,7 +130,8 @@ class LotseService:
         new version (the terminal chat: a developer edits data/ and tries it)."""
         storage = await open_storage(config.database)
         try:
-            content = await _live_content(storage, config, clock(), import_data)
+            async with storage.startup_lock():  # another process may be seeding it now
+                content = await _live_content(storage, config, clock(), import_data)
             # The catalogue lives until the next version: keep the garbage collector from
             # walking its objects again and again (that made rankings stall now and then).
             gc.collect()
@@ -194,6 +193,7 @@ class LotseService:
         await self.desk.staff_changed()
         await self.desk.weekly_upkeep()
         await self.desk.monthly_snapshots()
+        await self.forget_interim()
         today = self.clock().date()
         if self._retention_day != today:
             self._retention_day = today
@@ -202,14 +202,20 @@ class LotseService:
         else:
             await self.counselling.clean()
 
+    async def forget_interim(self) -> int:
+        """Delete the conversations before consent or without saving whose last input was
+        MEMORY_HOURS ago (every process may: the delete is idempotent)."""
+        moment = self.clock() - timedelta(hours=MEMORY_HOURS)
+        forgotten = await self.storage.run(lambda unit: unit.interim.forget_before(moment))
+        if forgotten:
+            log.info("forgot %d unsaved conversations after %d hours", forgotten, MEMORY_HOURS)
+        return forgotten
+
     # -- one input -------------------------------------------------------------------------
 
     async def session(self, channel: str, external_id: str) -> Session | None:
-        fields = self.fields
-        loaded = await self.storage.run(
-            lambda unit: unit.people.load(channel, external_id, fields), write=False
-        )
-        return loaded[0] if loaded else self._in_memory((channel, external_id))
+        loaded = await self._read((channel, external_id))
+        return loaded[0] if loaded else None
 
     async def actor(self, channel: str, external_id: str) -> Actor:
         return await self.desk.actor(channel, external_id)
@@ -254,12 +260,7 @@ class LotseService:
         key = (channel, external_id)
         async with self.locks.hold(key), self._across_processes(key):
             world = self.world
-            loaded = await self._load(key)
-            snapshot: Snapshot | None = None
-            if loaded is not None:
-                session, snapshot = loaded
-            else:
-                session = self._in_memory(key) or Session()
+            session, snapshot = await self._load(key) or (Session(), None)
             actor = await self.actor(channel, external_id)
             event = await self.desk.prepare(actor, key, session, event)
             started = time.perf_counter()
@@ -306,23 +307,27 @@ class LotseService:
         lock = getattr(self.storage, "person_lock", None)
         return lock(f"{key[0]}:{key[1]}") if lock is not None else nullcontext()
 
-    def _in_memory(self, key: tuple[str, str]) -> Session | None:
-        """A session that lives only in memory, unless it was last used MEMORY_HOURS ago."""
-        since = self._in_memory_since.get(key)
-        if since is not None and self.clock() - since > timedelta(hours=MEMORY_HOURS):
-            self._pre_consent.pop(key, None)
-            self._in_memory_since.pop(key, None)
-            log.info("a conversation kept only in memory was forgotten after %d hours",
-                     MEMORY_HOURS)  # fmt: skip
-        return self._pre_consent.get(key)
-
-    async def _load(self, key: tuple[str, str]) -> tuple[Session, Snapshot] | None:
+    async def _load(self, key: tuple[str, str]) -> tuple[Session, Snapshot | None] | None:
         cache = self._cache
         if cache is not None and key in cache:
             # Taken out while the input runs: if it fails, the next input reads the database.
             return cache.pop(key)
+        return await self._read(key)
+
+    async def _read(self, key: tuple[str, str]) -> tuple[Session, Snapshot | None] | None:
+        """The stored session, or else the interim one (before consent, without saving)
+        unless its last input was MEMORY_HOURS ago; the snapshot is None for an interim."""
         fields = self.fields
-        return await self.storage.run(lambda unit: unit.people.load(*key, fields), write=False)
+        since = self.clock() - timedelta(hours=MEMORY_HOURS)
+
+        async def read(unit: Unit) -> tuple[Session, Snapshot | None] | None:
+            stored = await unit.people.load(*key, fields)
+            if stored is not None:
+                return stored
+            interim = await unit.interim.load(*key, since)
+            return (interim, None) if interim is not None else None
+
+        return await self.storage.run(read, write=False)
 
     def _remember(self, key: tuple[str, str], entry: tuple[Session, Snapshot] | None) -> None:
         cache = self._cache
@@ -332,7 +337,7 @@ class LotseService:
             cache.pop(key, None)
             return
         cache[key] = entry
-        while len(cache) > PRE_CONSENT_LIMIT:
+        while len(cache) > SESSION_CACHE_LIMIT:
             cache.popitem(last=False)
 
     def forget_cached(self, channel: str, external_id: str) -> None:
@@ -353,7 +358,8 @@ class LotseService:
         stored = session.consented and not session.unsaved and not erase
         changed = snapshot is None or snapshot.differs(session)
         outbox_changed = False
-        if erase or outcome.effects or (stored and changed):
+        interim = not stored and not erase  # kept for the conversation only
+        if erase or outcome.effects or (stored and changed) or interim:
             fields = self.fields
 
             async def write(unit: Unit) -> tuple[int | None, bool]:
@@ -362,11 +368,16 @@ class LotseService:
                     await unit.people.erase(channel, external_id)
                     await unit.staff.remove_person(channel, external_id)
                     await unit.volunteers.disown((channel, external_id))
+                    await unit.interim.forget(channel, external_id)
                     user_id = None
                 elif stored:
+                    if snapshot is None:  # agreed just now: the interim session ends
+                        await unit.interim.forget(channel, external_id)
                     user_id = await unit.people.save(
                         channel, external_id, session, fields, world.now, snapshot
                     )
+                else:
+                    await unit.interim.keep(channel, external_id, session, world.now)
                 place = world.catalogue.places.get(session.profile.place or "")
                 context = Context(
                     channel, external_id, user_id, place.district if place else "",
@@ -381,21 +392,9 @@ class LotseService:
         if erase or not stored:
             self._remember(key, None)
         if erase:
-            self._pre_consent.pop(key, None)
-            self._in_memory_since.pop(key, None)
             await self.desk.staff_changed()
             await self.counselling.clean()  # their cases' topics go now
             log.info("erased a person's data on request")
-        elif stored:
-            self._pre_consent.pop(key, None)
-            self._in_memory_since.pop(key, None)
-        else:
-            self._pre_consent[key] = session
-            self._pre_consent.move_to_end(key)
-            self._in_memory_since[key] = world.now
-            while len(self._pre_consent) > PRE_CONSENT_LIMIT:
-                oldest, _ = self._pre_consent.popitem(last=False)
-                self._in_memory_since.pop(oldest, None)
         if outbox_changed and self.on_outbox_change is not None:
             await self.on_outbox_change()
 

@@ -127,8 +127,8 @@ class Session:
 
     language: str | None = None
     consented: bool = False
-    # "Use without saving": agreed to use Lotse, not to be stored; the session lives in memory
-    # only (24 hours at most, gone at a restart).
+    # "Use without saving": agreed to use Lotse, not to be stored; the session is interim
+    # (interim_sessions, no profile, deleted 24 hours after its last input).
     unsaved: bool = False
     stack: list[Frame] = field(default_factory=list)
     profile: Profile = field(default_factory=Profile)

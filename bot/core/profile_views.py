@@ -122,14 +122,15 @@ def privacy_view(t: Translator, world: World, session: Session, shown: Set[str])
 
 
 def unsaved_view(t: Translator, world: World, session: Session, shown: Set[str]) -> Reply:
-    """/privacy for someone who uses Lotse without saving: what is in memory, and the way to
-    save it or forget it now."""
+    """/privacy for someone who uses Lotse without saving: what is kept for the conversation,
+    and the way to save it or forget it now."""
     text = "\n\n".join([
-        bold(esc(t.gettext("What I keep in memory (not saved)"))),
+        bold(esc(t.gettext("What I keep for this conversation (not saved)"))),
         answers_text(t, world, session, shown),
         esc(t.gettext(
-            "You use Lotse without saving. I keep these answers only in memory, for 24 hours "
-            "at most; a restart of Lotse forgets them too."
+            "You use Lotse without saving. I keep these answers only for this conversation "
+            "and delete them 24 hours after your last message. They are not part of a "
+            "profile."
         )),
         *privacy_facts(t, world),
     ])  # fmt: skip

@@ -31,6 +31,11 @@ class Storage(Protocol):
         """Another connection (or pool user) for a background sender."""
         ...
 
+    def startup_lock(self) -> AbstractAsyncContextManager[None]:
+        """Held while a process seeds an empty database, so that two processes starting at
+        once make one first catalogue version (SQLite: one process, nothing to hold)."""
+        ...
+
     async def close(self) -> None: ...
 
 

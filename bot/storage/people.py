@@ -55,7 +55,7 @@ class Snapshot:
             or self.new_offers != session.new_offers
             or self.opened_offer != session.opened_offer
             or self.profile != session.profile.values
-            or self.state != _state(session)
+            or self.state != state_json(session)
             or self.marks != _marks(session)
         )
 
@@ -70,12 +70,12 @@ def snapshot_of(session: Session, user_id: int, blocked: bool = False) -> Snapsh
         session.news,
         session.opened_offer,
         dict(session.profile.values),
-        _state(session),
+        state_json(session),
         _marks(session),
     )
 
 
-def _state(session: Session) -> str:
+def state_json(session: Session) -> str:
     """The conversation state: the stack, the last buttons, and where the person came from,
     writes to and is handing over (issue 16); a bare list when only the stack is set."""
     stack = [f.to_json() for f in session.stack]
@@ -94,7 +94,7 @@ def _state(session: Session) -> str:
     return json.dumps(state, ensure_ascii=False)
 
 
-def _read_state(text: str | None, session: Session) -> None:
+def read_state(text: str | None, session: Session) -> None:
     """The stack (a list, as first stored) or the state with the other parts, into `session`."""
     state = json.loads(text or "[]")
     if isinstance(state, list):
@@ -183,7 +183,7 @@ class PeopleRepository:
             opened_offer=bool(row["opened_offer"]),
             news=bool(row["news"]),
         )
-        _read_state(row["stack"], session)
+        read_state(row["stack"], session)
         return session, snapshot_of(session, user_id, row["blocked_at"] is not None)
 
     async def save(
@@ -234,7 +234,7 @@ class PeopleRepository:
                 """,
                 (user_id, *values, now),
             )
-        state = _state(session)
+        state = state_json(session)
         if before is None or before.state != state:
             await self.tx.execute(
                 """

@@ -26,6 +26,7 @@ T = TypeVar("T")
 POOL_MAX = 10
 LOCK_POOL_MAX = 20  # connections that hold a person's lock while their input runs
 SENDER_LOCK = 7_416_001  # the advisory lock of the one process that sends the outbox
+STARTUP_LOCK = 7_416_002  # migrations and the first catalogue version: one process at a time
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -84,7 +85,8 @@ class PostgresStorage:
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=POOL_MAX)
         storage = cls(pool, dsn)
         try:
-            await apply_migrations(storage)  # type: ignore[arg-type]
+            async with storage.startup_lock():  # two processes starting at once migrate once
+                await apply_migrations(storage)  # type: ignore[arg-type]
         except BaseException:
             await storage.close()
             raise
@@ -107,6 +109,15 @@ class PostgresStorage:
     async def unit(self, write: bool = True) -> AsyncIterator[Unit]:
         async with self.transaction(write) as tx:
             yield Unit(tx)
+
+    @asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        async with self.pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", STARTUP_LOCK)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", STARTUP_LOCK)
 
     @asynccontextmanager
     async def person_lock(self, key: str) -> AsyncIterator[None]:

@@ -176,6 +176,10 @@ class SqliteStorage:
                     self.conn.execute("ROLLBACK")
                 raise
 
+    @asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        yield  # one process per file: nobody to wait for
+
     async def close(self) -> None:
         if self._checkpoint is not None:
             await asyncio.gather(self._checkpoint, return_exceptions=True)

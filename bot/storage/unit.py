@@ -10,6 +10,7 @@ from bot.storage.catalogue import CatalogueRepository
 from bot.storage.chats import ChatRepository
 from bot.storage.counters import CounterRepository
 from bot.storage.events import EventRepository
+from bot.storage.interim import InterimRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.reports import ReportRepository
@@ -70,3 +71,7 @@ class Unit:
     @cached_property
     def cases(self) -> CaseRepository:
         return CaseRepository(self.tx)
+
+    @cached_property
+    def interim(self) -> InterimRepository:
+        return InterimRepository(self.tx)

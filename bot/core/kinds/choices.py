@@ -155,7 +155,7 @@ MEMORY = "memory"  # "Use without saving"
 
 
 def is_minor(turn: Turn) -> bool:
-    """Under 16 by the age answered before the consent question (kept in memory only)."""
+    """Under 16 by the age answered before the consent question (not saved to a profile)."""
     person = person_of(turn.session.profile, turn.world.today, None)
     return person.age_high is not None and person.age_high < MINOR_AGE
 
@@ -197,9 +197,9 @@ class ConsentKind(ChoiceKind):
             turn.session.consented = True
             turn.session.unsaved = True
             turn.note(turn.t.gettext(
-                "Okay, I do not save anything. Your answers stay only for this conversation: "
-                "they are gone after 24 hours or when Lotse restarts. Reminders and talking "
-                "to a person need saving; /privacy turns saving on."
+                "Okay, I do not save a profile of you. Your answers stay only for this "
+                "conversation: I delete them 24 hours after your last message. Reminders and "
+                "talking to a person need saving; /privacy turns saving on."
             ))  # fmt: skip
             interpreter.advance(turn, value)
         elif value == "decline":
