@@ -394,8 +394,13 @@ class Broadcaster:
         session = await self.service.session(row.author_channel, row.author_id)
         return session.language if session else "de"
 
-    def render(self, row: OutboxRow) -> Reply | None:
-        broadcast = self.rows.get(int(row.payload.get("broadcast", 0)))
+    async def render(self, row: OutboxRow) -> Reply | None:
+        broadcast_id = int(row.payload.get("broadcast", 0))
+        broadcast = self.rows.get(broadcast_id)
+        if broadcast is None:  # started by another process: this one sends it
+            broadcast = await self._row(broadcast_id)
+            if broadcast is not None and broadcast.status in ("sending", "paused"):
+                self.rows[broadcast_id] = broadcast
         if broadcast is None or broadcast.status in ("cancelled", "withdrawn"):
             return None
         t = self.service.translator_for(row.language)

@@ -69,7 +69,9 @@ class Delivery:
                 self.waker.reschedule, "interval", seconds=OUTBOX_POLL_SECONDS,
                 id="outbox-poll", max_instances=1, coalesce=True,
             )  # fmt: skip
-        # Catalogue versions and staff grants another process (the CLI, a second bot) made.
+        # Catalogue versions and staff grants another process (the CLI, a second bot) made:
+        # heard at once on PostgreSQL, and looked for every POLL_SECONDS.
+        await service.watch_changes()
         self.scheduler.add_job(
             service.poll_changes, "interval", seconds=POLL_SECONDS, id="poll-changes",
             max_instances=1, coalesce=True,

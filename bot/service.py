@@ -11,6 +11,7 @@ retention).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -120,6 +121,9 @@ class LotseService:
         self.counselling = Counselling(self)
         self.operator = Operator()  # LOTSE_OPERATOR_NAME, _CONTACT, LOTSE_RETENTION_DAYS
         self._retention_day: date | None = None
+        # Reading what another process changed (NOTIFY), by topic: "staff", "catalogue".
+        self._reading: dict[str, set[asyncio.Task[None]]] = {"staff": set(), "catalogue": set()}
+        self._refreshing = asyncio.Lock()  # one catalogue swap at a time
 
     @classmethod
     async def open(
@@ -218,7 +222,39 @@ class LotseService:
         return loaded[0] if loaded else None
 
     async def actor(self, channel: str, external_id: str) -> Actor:
+        # A grant another process just made counts already (not inside that reading itself:
+        # it asks for actors to set their command menus).
+        reading = self._reading["staff"] - {asyncio.current_task()}
+        if reading:
+            await asyncio.gather(*reading, return_exceptions=True)
         return await self.desk.actor(channel, external_id)
+
+    async def watch_changes(self) -> None:
+        """Hear at once what another process changed (PostgreSQL's LISTEN/NOTIFY); the poll
+        every few seconds stays as the safety net. SQLite: one process, nothing to hear."""
+        listen = getattr(self.storage, "listen", None)
+        if listen is None:
+            return
+
+        def changed(topic: str) -> None:
+            reading = self._reading.get(topic)
+            if reading is None:
+                log.warning("an unknown change was announced: %r", topic)
+                return
+            task = asyncio.get_running_loop().create_task(self._read_change(topic))
+            reading.add(task)
+            task.add_done_callback(reading.discard)
+
+        await listen(changed)
+
+    async def _read_change(self, topic: str) -> None:
+        try:
+            if topic == "staff":
+                await self.desk.staff_changed()
+            elif topic == "catalogue":
+                await self.refresh_catalogue()
+        except Exception:
+            log.exception("could not read a change another process made (%s)", topic)
 
     async def live_catalogue(self) -> tuple[int, dict[str, str]]:
         """The live catalogue's version and files; an empty database gets the seed first."""
@@ -234,18 +270,20 @@ class LotseService:
     async def refresh_catalogue(self) -> bool:
         """Make the newest catalogue version live (after a Confirm, or when another process
         made one). A version that does not load is logged and the running one stays."""
-        latest = await self.storage.run(lambda unit: unit.catalogue.latest(), write=False)
-        if latest == 0 or latest == self.content.catalogue_version:
-            return False
-        version, texts = await live(self.storage)
-        try:
-            content = self.content.with_catalogue(live_files(texts), version)
-        except CatalogueError as exc:
-            log.error("catalogue version %d does not load: %s", version, "; ".join(exc.problems))
-            return False
-        await self.replace_content(content)
-        await announce_new_offers(self)
-        return True
+        async with self._refreshing:  # a notice and the poll may ask at once: one swap
+            latest = await self.storage.run(lambda unit: unit.catalogue.latest(), write=False)
+            if latest == 0 or latest == self.content.catalogue_version:
+                return False
+            version, texts = await live(self.storage)
+            try:
+                content = self.content.with_catalogue(live_files(texts), version)
+            except CatalogueError as exc:
+                problems = "; ".join(exc.problems)
+                log.error("catalogue version %d does not load: %s", version, problems)
+                return False
+            await self.replace_content(content)
+            await announce_new_offers(self)
+            return True
 
     async def handle(
         self,
@@ -435,7 +473,7 @@ class LotseService:
 
         await self.storage.run(forget)
 
-    def render(self, row: OutboxRow) -> Reply | None:
+    async def render(self, row: OutboxRow) -> Reply | None:
         """The text of an outbox message, in the person's language now; None when there is
         nothing to say any more (the event or the offers left the catalogue)."""
         world = self.world
@@ -449,7 +487,7 @@ class LotseService:
         if row.kind == "retention":
             return profile_views.retention_question(t, int(row.payload.get("days", 14)))
         if row.kind == "broadcast":
-            return self.broadcaster.render(row)
+            return await self.broadcaster.render(row)
         if row.kind == "digest":
             return digest_reply(self, row.language, row.payload)
         if row.kind == "upkeep":

@@ -200,7 +200,7 @@ async def test_template_upload_preview_and_confirm_reach_a_young_person_without_
     sent: list[str] = []
 
     async def phone(row) -> str:  # type: ignore[no-untyped-def]
-        reply = lotse.render(row)
+        reply = await lotse.render(row)
         if reply is not None:
             sent.append(f"{row.kind}:{plain(reply.html)}")
         return "sent"
@@ -389,7 +389,7 @@ async def drain(service: LotseService, clock: Clock) -> list[tuple[str, str, str
     sent: list[tuple[str, str, str]] = []
 
     async def phone(row) -> str:  # type: ignore[no-untyped-def]
-        reply = service.render(row)
+        reply = await service.render(row)
         if reply is None:
             return "cancelled"
         sent.append((row.external_id, row.kind, plain(reply.html)))

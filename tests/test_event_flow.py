@@ -41,7 +41,7 @@ class Phone:
         self.received: list[tuple[str, str, Reply, datetime]] = []
 
     async def send(self, row: OutboxRow) -> str:
-        reply = self.service.render(row)
+        reply = await self.service.render(row)
         if reply is None:
             return "cancelled"
         self.received.append((row.external_id, row.kind, reply, self.clock()))

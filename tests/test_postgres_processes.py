@@ -122,3 +122,83 @@ async def due_reminders_for(database: str, start: int, end: int) -> set[str]:
     finally:
         await db.close()
     return keys
+
+
+async def until(check, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds / 0.02)):
+        if await check():
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+async def test_a_grant_and_a_catalogue_version_made_on_one_process_count_on_the_other_at_once(
+    pg_dsn: str, content: Content
+) -> None:
+    """LISTEN/NOTIFY: the other process reads the change when it commits, not at its next
+    poll; an input that arrives while it reads waits for the grant."""
+    from bot.catalogue_store import commit, live
+    from tests.test_coordinators import staff_member
+
+    first = LotseService(await PostgresStorage.open(pg_dsn), content, clock=lambda: NOW,
+                         data=FIXTURE_DATA)  # fmt: skip
+    second = LotseService(await PostgresStorage.open(pg_dsn), content, clock=lambda: NOW,
+                          data=FIXTURE_DATA)  # fmt: skip
+    try:
+        await first.live_catalogue()
+        await second.refresh_catalogue()
+        await second.watch_changes()
+        on_second = Transcript(second, user="lena", language_hint="en")
+
+        async def coordinator_on_second() -> bool:
+            return (await second.actor("test", "lena")).has("coordinator", "helmstedt")
+
+        assert not await coordinator_on_second()  # the second process read the grants: none
+        await staff_member(first, "lena")  # accepted on the first process
+        assert await until(coordinator_on_second, 2.0)
+        await on_second.send("/template")
+        assert on_second.replies[-1].attachment is not None  # her command, on the other process
+
+        before = second.content.catalogue_version
+        _, texts = await live(first.storage)
+        places = next(name for name in texts if name.endswith("places.csv"))
+        version = await commit(first.storage, {places: texts[places] + "\n"}, "cli", "t", NOW)
+
+        async def caught_up() -> bool:
+            return second.content.catalogue_version == version
+
+        assert version == before + 1 and await until(caught_up, 2.0)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_broadcast_started_on_one_process_is_sent_by_the_other(
+    pg_dsn: str, content: Content
+) -> None:
+    """The sender is whichever process was elected: it reads a broadcast it did not start
+    (once) instead of cancelling its messages."""
+    from tests.support.clock import Clock
+    from tests.test_broadcasts import populate
+    from tests.test_coordinators import drain, staff_member
+
+    clock = Clock(NOW)
+    first = LotseService(await PostgresStorage.open(pg_dsn), content, clock=clock,
+                         data=FIXTURE_DATA)  # fmt: skip
+    second = LotseService(await PostgresStorage.open(pg_dsn), content, clock=clock,
+                          data=FIXTURE_DATA)  # fmt: skip
+    try:
+        await populate(first)
+        lena = await staff_member(first, "lena")
+        await lena.send("/broadcast")
+        i = next(b.data.split(":")[2] for b in lena.buttons if b.data.startswith("bc:"))
+        await lena.press(f"bc:x:{i}:de")
+        await lena.send("Neue Kurse im Januar.")
+        await lena.press(f"bc:s:{i}")
+        await lena.press(f"bc:y:{i}:1")
+        assert second.broadcaster.rows == {}  # the second process never saw it
+        sent = [s for s in await drain(second, clock) if s[1] == "broadcast"]
+        assert len(sent) == 18 and all("Neue Kurse im Januar." in s[2] for s in sent)
+    finally:
+        await first.close()
+        await second.close()

@@ -103,7 +103,7 @@ async def run_console(
     terminal = _Terminal(stdout, stdin.isatty(), files)
 
     async def send(row: OutboxRow) -> Outcome:
-        reply = service.render(row)
+        reply = await service.render(row)
         if reply is None:
             return "cancelled"
         terminal.show([reply])

@@ -115,7 +115,7 @@ def outbox_sender(application: Application):
     """How the outbox sends one message (a reminder, ...) on Telegram."""
 
     async def send(row: OutboxRow) -> Outcome | Later | Sent:
-        reply = application.bot_data[SERVICE].render(row)
+        reply = await application.bot_data[SERVICE].render(row)
         if reply is None:
             return "cancelled"
         try:

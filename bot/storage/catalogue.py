@@ -65,6 +65,7 @@ class CatalogueRepository:
             "INSERT INTO catalogue_files (version, path, content) VALUES (?, ?, ?)",
             [(version, path, text) for path, text in sorted(changes.items())],
         )
+        await self.tx.notify("catalogue")
         return version
 
     async def versions(self, limit: int = 10) -> list[Version]:

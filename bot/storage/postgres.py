@@ -26,6 +26,7 @@ T = TypeVar("T")
 POOL_MAX = 10
 LOCK_POOL_MAX = 20  # connections that hold a person's lock while their input runs
 SENDER_LOCK = 7_416_001  # the advisory lock of the one process that sends the outbox
+CHANGES_CHANNEL = "lotse_changes"  # NOTIFY: staff grants or the catalogue changed
 STARTUP_LOCK = 7_416_002  # migrations and the first catalogue version: one process at a time
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -69,6 +70,9 @@ class PostgresTx:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self.conn.fetch(numbered(sql), *_values(params)))
 
+    async def notify(self, topic: str) -> None:
+        await self.conn.execute("SELECT pg_notify($1, $2)", CHANGES_CHANNEL, topic)
+
 
 class PostgresStorage:
     dialect = "postgresql"
@@ -77,6 +81,7 @@ class PostgresStorage:
     def __init__(self, pool: asyncpg.Pool, dsn: str) -> None:
         self.pool, self.dsn = pool, dsn
         self._lock_pool: asyncpg.Pool | None = None
+        self._listener: asyncpg.Connection | None = None
 
     @classmethod
     async def open(cls, dsn: str) -> PostgresStorage:
@@ -150,7 +155,18 @@ class PostgresStorage:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(sql)
 
+    async def listen(self, changed: Callable[[str], None]) -> None:
+        """Call `changed(topic)` whenever any process commits a change of staff grants or of
+        the catalogue (LISTEN on a connection of its own; notifications come after commit)."""
+        self._listener = await asyncpg.connect(self.dsn)
+        await self._listener.add_listener(
+            CHANGES_CHANNEL, lambda _conn, _pid, _channel, topic: changed(topic)
+        )
+
     async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
         if self._lock_pool is not None:
             await self._lock_pool.close()
         await self.pool.close()

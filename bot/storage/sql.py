@@ -31,6 +31,11 @@ class Tx(Protocol):
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
+    async def notify(self, topic: str) -> None:
+        """Tell the other processes on this database, when this transaction commits, that
+        `topic` ("staff", "catalogue") changed. SQLite has no other process: nothing."""
+        ...
+
 
 def utc_text(moment: datetime) -> str:
     """The stored form of a timestamp in SQLite: ISO 8601 in UTC, always the same length."""

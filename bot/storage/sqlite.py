@@ -56,6 +56,9 @@ class SqliteTx:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return self.conn.execute(sql, _values(params)).fetchall()
 
+    async def notify(self, topic: str) -> None:
+        return None  # one process per file
+
 
 def _complete(coroutine: Awaitable[T]) -> T:
     """Run a unit's coroutine to its end at once: its statements never wait, so it never

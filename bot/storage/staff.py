@@ -73,16 +73,23 @@ class StaffRepository:
             (channel, external_id, role, district, provider),
         )
         assert row is not None
+        await self.tx.notify("staff")
         return int(row["id"])
 
     async def remove(self, staff_id: int) -> bool:
-        return await self.tx.execute("DELETE FROM staff WHERE id = ?", (staff_id,)) > 0
+        removed = await self.tx.execute("DELETE FROM staff WHERE id = ?", (staff_id,)) > 0
+        if removed:
+            await self.tx.notify("staff")
+        return removed
 
     async def remove_person(self, channel: str, external_id: str) -> int:
         """Every grant of a person (they asked to be forgotten)."""
-        return await self.tx.execute(
+        removed = await self.tx.execute(
             "DELETE FROM staff WHERE channel = ? AND external_id = ?", (channel, external_id)
         )
+        if removed:
+            await self.tx.notify("staff")
+        return removed
 
     async def invite(
         self, code_hash: str, role: str, district: str, provider: str, created_by: str,
