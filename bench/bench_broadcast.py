@@ -3,6 +3,8 @@ Bot API that answers 429 above 30 messages a second (and above one a second per 
 50 people chat with the bot; the same chatting load without the broadcast first, in one run.
 
 Run by hand, never in CI:  .venv/bin/python bench/bench_broadcast.py [--recipients 10000]
+With `--postgres --webhook 2`: two `lotse run --webhook` processes on one PostgreSQL database
+behind a round-robin proxy (one of them is elected to send; the chatting goes to both).
 
 The bot runs as its own process (`lotse run`), as in production, against the fake Bot API of
 this process. The database is prepared first: the recipients, and the broadcast scheduled a
@@ -34,12 +36,14 @@ from bot.content import Content  # noqa: E402
 from bot.core.profile import Profile, Session  # noqa: E402
 from bot.service import LotseService  # noqa: E402
 from bot.storage.base import open_storage  # noqa: E402
+from tests.support.balancer import Balancer  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI, FloodLimit  # noqa: E402
 
 FIRST = 100_000  # recipients' Telegram ids
 CHATTERS = list(range(5_000, 5_050))
 AUTHOR = 4_999
 QUIET = 60.0  # seconds of chatting before the broadcast starts
+SECRET = "bench-secret-0123456789"  # webhook mode
 
 
 class Watcher:
@@ -118,9 +122,19 @@ def quantiles(values: list[float]) -> str:
     return f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, n={len(values)}"
 
 
-async def main(recipients: int, postgres: bool = False) -> None:
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def main(recipients: int, postgres: bool = False, webhook: int = 0) -> None:
     api = FakeBotAPI(flood_limit=FloodLimit(per_second=30, per_chat_per_second=1))
+    ports = [free_port() for _ in range(webhook)]
     with api, tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        balancer = stack.enter_context(Balancer(ports or [0]))
         db: Path | str = Path(folder) / "bench.sqlite3"
         if postgres:  # the tests' throw-away server (fsync off), a database of its own
             from tests.support.postgres import find_bindir, running_server
@@ -138,11 +152,17 @@ async def main(recipients: int, postgres: bool = False) -> None:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token,
                "TELEGRAM_API_BASE_URL": api.base_url, "LOTSE_DATABASE": str(db),
                "LOTSE_LOG_LEVEL": "WARNING"}  # fmt: skip
-        bot = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env)
+        bots = []
+        for port in ports or [0]:
+            hook = {"LOTSE_WEBHOOK_URL": balancer.url("/hook"),
+                    "LOTSE_LISTEN": f"127.0.0.1:{port}",
+                    "LOTSE_WEBHOOK_SECRET": SECRET} if webhook else {}  # fmt: skip
+            command = [sys.executable, "-m", "bot", "run", *(["--webhook"] if webhook else [])]
+            bots.append(subprocess.Popen(command, cwd=ROOT, env={**env, **hook}))
         watcher = Watcher(api)
         watching = asyncio.create_task(watcher.watch())
         try:
-            while not api.calls_to("getUpdates"):
+            while len(api.calls_to("setWebhook" if webhook else "getUpdates")) < len(bots):
                 await asyncio.sleep(0.05)
             began = time.monotonic()
             log: list[tuple[float, float]] = []
@@ -160,8 +180,10 @@ async def main(recipients: int, postgres: bool = False) -> None:
             duplicates = sum(len(watcher.per_chat.get(c, [])) - 1 for c in recipient_chats
                              if len(watcher.per_chat.get(c, [])) > 1)  # fmt: skip
         finally:
-            bot.terminate()
-            bot.wait(30)
+            for bot in bots:
+                bot.terminate()
+            for bot in bots:
+                bot.wait(30)
             watching.cancel()
         stats = api.flood_stats()
         first, last = (times[0], times[-1]) if times else (0.0, 0.0)
@@ -183,11 +205,17 @@ async def main(recipients: int, postgres: bool = False) -> None:
         await storage.close()
         print(f"accounted for: {({r['status']: r['n'] for r in rows})} (of {recipients:,})")
         print(f"chatting during the broadcast: {quantiles(busy)}")
+        if webhook:
+            print(f"updates per process (through the proxy): {balancer.served}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true", help="on a throw-away PostgreSQL")
+    parser.add_argument("--webhook", type=int, default=0,
+                        help="this many `lotse run --webhook` processes (0: one polling)")
     args = parser.parse_args()
-    asyncio.run(main(args.recipients, args.postgres))
+    if args.webhook > 1 and not args.postgres:
+        parser.error("several processes need --postgres")
+    asyncio.run(main(args.recipients, args.postgres, args.webhook))

@@ -1,7 +1,11 @@
 """End to end: 100 people do the onboarding at once, through the real python-telegram-bot
 stack and a fake Bot API on 127.0.0.1; Lotse and a bare python-telegram-bot echo bot get the
 same 1,000 updates in the same run. Reports CPU milliseconds per update (the bot process only)
-and updates per second. Run by hand: `.venv/bin/python bench/bench_updates.py`."""
+and updates per second. Run by hand: `.venv/bin/python bench/bench_updates.py`.
+
+`--postgres` adds Lotse on a throw-away PostgreSQL server; `--webhook` (with it) adds Lotse in
+webhook mode on that server, as one process and as two behind a round-robin proxy (CPU summed
+over both), with the fake Bot API posting each update as Telegram does."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.balancer import Balancer  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
 from tests.support.telegram import queue_tap  # noqa: E402
 
@@ -77,11 +82,25 @@ class Replies:
             await event.wait()
 
 
+WEBHOOK_PROCESSES = {"pg_hook1": 1, "pg_hook2": 2}  # webhook kinds: how many processes
+SECRET = "bench-secret-0123456789"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 async def run_once(
     kind: str, people: int, folder: Path, database: str = ""
 ) -> dict[str, float]:
     """`database`: a postgresql:// URL for Lotse on PostgreSQL ("": a new SQLite file)."""
-    with FakeBotAPI() as api:
+    processes = WEBHOOK_PROCESSES.get(kind, 0)
+    ports = [free_port() for _ in range(processes)]
+    with FakeBotAPI() as api, Balancer(ports or [0]) as balancer:
         env = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": api.token,
@@ -89,21 +108,26 @@ async def run_once(
             "LOTSE_DATABASE": database or str(folder / f"{kind}-{time.monotonic_ns()}.sqlite3"),
             "LOTSE_LOG_LEVEL": "WARNING",
         }
-        bot_kind = "echo" if kind == "echo" else "lotse"
+        bot_kind = "echo" if kind == "echo" else "lotse-webhook" if processes else "lotse"
         command = [sys.executable, str(ROOT / "bench" / "update_bots.py"), bot_kind]
         if os.environ.get("BENCH_SPY"):  # a py-spy profile of every thread (figures are off)
             spy = ["py-spy", "record", "--format", "raw", "-o", os.environ["BENCH_SPY"], "--"]
             command = [str(Path(sys.executable).parent / spy[0]), *spy[1:], *command]
-        bot = subprocess.Popen(command, cwd=ROOT, env=env)
+        bots = []
+        for port in ports or [0]:
+            hook = {"LOTSE_WEBHOOK_URL": balancer.url("/hook"),
+                    "LOTSE_LISTEN": f"127.0.0.1:{port}",
+                    "LOTSE_WEBHOOK_SECRET": SECRET} if processes else {}  # fmt: skip
+            bots.append(subprocess.Popen(command, cwd=ROOT, env={**env, **hook}))
         try:
-            while not api.calls_to("getUpdates"):
+            while len(api.calls_to("setWebhook" if processes else "getUpdates")) < len(bots):
                 await asyncio.sleep(0.05)
-            await asyncio.sleep(0.5)  # start-up finished (commands set, sender started)
+            await asyncio.sleep(1.0)  # start-up finished (commands set, sender started)
             replies = Replies(api)
             watcher = asyncio.create_task(replies.watch())
             users = list(range(10_000, 10_000 + people))
             expected = {user: len(SCRIPT) for user in users}
-            cpu_before, wall_before = cpu_seconds(bot.pid), time.perf_counter()
+            cpu_before, wall_before = sum(cpu_seconds(b.pid) for b in bots), time.perf_counter()
             # All at once: every person's whole onboarding is queued before the bot fetches it.
             # The bot keeps each person's inputs in order, so each tap meets its question.
             for step, (kind_of_input, value) in enumerate(SCRIPT):
@@ -115,7 +139,7 @@ async def run_once(
             while any(replies.per_chat.get(u, 0) < n for u, n in expected.items()):
                 await asyncio.sleep(0.01)
             wall = time.perf_counter() - wall_before
-            cpu = cpu_seconds(bot.pid) - cpu_before
+            cpu = sum(cpu_seconds(b.pid) for b in bots) - cpu_before
             updates = people * len(SCRIPT)
             calls: dict[str, int] = {}
             for method, _params in api.calls:
@@ -126,8 +150,10 @@ async def run_once(
             assert not rejected, rejected[:5]
             watcher.cancel()
         finally:
-            bot.send_signal(2)
-            bot.wait(30)
+            for bot in bots:
+                bot.send_signal(2)
+            for bot in bots:
+                bot.wait(30)
     return {
         "updates": updates,
         "cpu_ms_per_update": 1000 * cpu / updates,
@@ -135,8 +161,13 @@ async def run_once(
     }
 
 
-async def main(people: int, rounds: int, only: str = "", postgres: bool = False) -> None:
-    kinds = (only,) if only else ("echo", "lotse", *(("lotse_pg",) if postgres else ()))
+async def main(
+    people: int, rounds: int, only: str = "", postgres: bool = False, webhook: bool = False
+) -> None:
+    kinds = (only,) if only else (
+        "echo", "lotse", *(("lotse_pg",) if postgres else ()),
+        *(WEBHOOK_PROCESSES if postgres and webhook else ()),
+    )  # fmt: skip
     results: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         server = None
@@ -149,11 +180,12 @@ async def main(people: int, rounds: int, only: str = "", postgres: bool = False)
             server = stack.enter_context(running_server(bindir))
         for round_number in range(rounds):
             for kind in kinds:  # side by side, alternating
-                database = server.dsn(server.create_database()) if kind == "lotse_pg" else ""
+                on_pg = kind == "lotse_pg" or kind in WEBHOOK_PROCESSES
+                database = server.dsn(server.create_database()) if on_pg else ""
                 result = await run_once(kind, people, Path(tmp), database)  # type: ignore[union-attr]
                 results[kind].append(result)
                 print(
-                    f"round {round_number + 1} {kind:5}: {result['cpu_ms_per_update']:.2f} CPU ms"
+                    f"round {round_number + 1} {kind:8}: {result['cpu_ms_per_update']:.2f} CPU ms"
                     f"/update, {result['updates_per_s']:.0f} updates/s"
                 )
     if only:
@@ -166,6 +198,12 @@ async def main(people: int, rounds: int, only: str = "", postgres: bool = False)
         rate = statistics.median(r["updates_per_s"] for r in results["lotse_pg"])
         print(f"Lotse on PostgreSQL: {pg:.2f} CPU ms/update (the bot process only; the server's "
               f"CPU is not counted), {rate:.0f} updates/s, ratio to echo {pg / echo:.2f}")
+    for kind, processes in WEBHOOK_PROCESSES.items():
+        if kind in results:
+            cpu = statistics.median(r["cpu_ms_per_update"] for r in results[kind])
+            rate = statistics.median(r["updates_per_s"] for r in results[kind])
+            print(f"Lotse on PostgreSQL, webhook, {processes} process(es): {cpu:.2f} CPU ms/update"
+                  f" (summed), {rate:.0f} updates/s, ratio to echo {cpu / echo:.2f}")
 
 
 if __name__ == "__main__":
@@ -175,5 +213,7 @@ if __name__ == "__main__":
     parser.add_argument("--only", choices=("echo", "lotse"), default="")
     parser.add_argument("--postgres", action="store_true",
                         help="also Lotse on a throw-away PostgreSQL server, in the same run")
+    parser.add_argument("--webhook", action="store_true",
+                        help="with --postgres: also webhook mode, one and two processes")
     args = parser.parse_args()
-    asyncio.run(main(args.people, args.rounds, args.only, args.postgres))
+    asyncio.run(main(args.people, args.rounds, args.only, args.postgres, args.webhook))

@@ -70,7 +70,30 @@ def lotse_application() -> Application:
     return build_application(from_env(os.environ), rate_limiter=None)
 
 
+def webhook(application: Application) -> None:
+    """Lotse in webhook mode (LOTSE_WEBHOOK_URL, LOTSE_LISTEN, LOTSE_WEBHOOK_SECRET) until
+    SIGINT, as `lotse run --webhook` but without a rate limiter, like the polling bot here."""
+    import signal
+
+    from bot.channels.webhook import serve, stop
+    from bot.config import from_env
+
+    config = from_env(os.environ)
+
+    async def run() -> None:
+        server = await serve(application, config)
+        stopping = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGINT, stopping.set)
+        await stopping.wait()
+        await stop(application, server)
+
+    asyncio.run(run())
+
+
 def main(kind: str) -> None:
+    if kind == "lotse-webhook":
+        webhook(lotse_application())
+        return
     token, base = os.environ["TELEGRAM_BOT_TOKEN"], os.environ["TELEGRAM_API_BASE_URL"]
     application = echo_application(token, base) if kind == "echo" else lotse_application()
     asyncio.set_event_loop(asyncio.new_event_loop())
