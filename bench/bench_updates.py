@@ -25,28 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.balancer import Balancer  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
-from tests.support.telegram import queue_tap  # noqa: E402
+from tests.support.telegram import SCRIPT, TAPPED_MESSAGE, queue_tap  # noqa: E402
 
-# What each person does: the whole onboarding. Buttons are tapped without checking the
-# keyboard, so that the echo bot gets exactly the same updates.
-SCRIPT = [
-    ("text", "/start"),
-    ("button", "fl:a:language:en"),
-    ("text", "19"),  # the age comes before the consent question
-    ("button", "fl:a:consent:agree"),
-    ("button", "fl:a:residence_status:duldung"),
-    ("button", "fl:a:german_level:A2"),
-    ("text", "Helmstedt"),  # exact: taken without a tap
-    ("text", "07.2026"),  # when they came (an offer there waits for months with a Duldung)
-    ("button", "fl:a:reception:no"),
-    ("button", "fl:t:interests:german_course"),
-    ("button", "fl:d:interests"),
-]
 TICK = os.sysconf("SC_CLK_TCK")
-# The message each tap is on: Lotse's question of that step (ids count the person's and the
-# bot's messages of one chat: /start is 1, the language picker 2, ...). The echo bot never
-# edits, so for it the ids only have to exist... or not: it sends a new message either way.
-TAPPED_MESSAGE = {1: 2, 3: 5, 4: 6, 5: 7, 8: 12, 9: 13, 10: 13}
 
 
 def cpu_seconds(pid: int) -> float:

@@ -1023,9 +1023,10 @@ def free_port() -> int:
 
 
 class FlakyWebhook:
-    """A webhook on 127.0.0.1 that fails the first ``failures`` requests with 500."""
+    """A webhook on 127.0.0.1 that fails the first ``failures`` requests with 500, and takes
+    ``slow`` seconds to answer an update from one of the ``slow_chats``."""
 
-    def __init__(self, failures: int) -> None:
+    def __init__(self, failures: int, slow_chats: tuple[int, ...] = (), slow: float = 0.0) -> None:
         self.received: list[tuple[int, str | None]] = []  # (update_id, secret header)
         outer = self
 
@@ -1033,8 +1034,11 @@ class FlakyWebhook:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 secret = self.headers.get("X-Telegram-Bot-Api-Secret-Token")
-                outer.received.append((json.loads(body)["update_id"], secret))
+                update = json.loads(body)
+                outer.received.append((update["update_id"], secret))
                 ok = len(outer.received) > failures
+                if update.get("message", {}).get("chat", {}).get("id") in slow_chats:
+                    time.sleep(slow)
                 self.send_response(200 if ok else 500)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -1122,6 +1126,21 @@ async def test_webhook_delivery_retries_until_2xx_in_order(api: FakeBotAPI, bot:
     assert info.allowed_updates == ("message",)
     assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
     assert info.last_error_date is not None
+
+
+@pytest.mark.parametrize(("connections", "order"), [(40, "a1 b1 a2"), (1, "a1 a2 b1")])
+async def test_webhook_delivery_is_parallel_across_chats_and_in_order_within_one(
+    api: FakeBotAPI, bot: Bot, connections: int, order: str
+) -> None:
+    """As Telegram's Bot API server: a chat's next update only after its last was answered;
+    another chat's meanwhile, if max_connections allows."""
+    with FlakyWebhook(failures=0, slow_chats=(USER,), slow=0.4) as hook:
+        await bot.set_webhook(hook.url, max_connections=connections)
+        ids = {"a1": api.send_message(USER, "eins"), "a2": api.send_message(USER, "zwei"),
+               "b1": api.send_message(USER + 1, "hallo")}  # fmt: skip
+        await api.wait_for(lambda: len(hook.received) == 3)
+    names = {number: name for name, number in ids.items()}
+    assert " ".join(names[update_id] for update_id, _ in hook.received) == order
 
 
 async def test_ptb_webhook_server_gets_updates_and_refuses_a_wrong_secret(

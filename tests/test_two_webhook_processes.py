@@ -29,12 +29,13 @@ from bot.storage.base import open_storage
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.balancer import Balancer
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram import User, asks, shows_offers
+from tests.support.telegram import User, asks, queue_onboarding, shows_offers
 from tests.test_coordinators import NEW_OFFER, add_row, saved
 from tests.test_coordinators_telegram import XLSX, download
 from tests.test_webhook_mode import SECRET, free_port
 
 PEOPLE = range(9101, 9221)  # 120 young people in Helmstedt, stored earlier
+STARTERS = range(8001, 8011)  # ten who start at the same moment
 LENA = 701  # the coordinator
 AMIRA = 601  # a new young person
 BROADCAST = "Sprachcafé ab Dienstag in der KVHS."
@@ -88,6 +89,22 @@ async def populate(dsn: str, api: FakeBotAPI) -> None:
         await storage.close()
 
 
+async def onboarded(dsn: str) -> set[str]:
+    """Who has exactly the answers of the queued onboarding: 19 (born 2007), Duldung, A2,
+    Helmstedt, German course."""
+    storage = await open_storage(dsn)
+    try:
+        async with storage.transaction(write=False) as tx:
+            rows = await tx.fetchall(
+                "SELECT u.external_id, p.birth, p.status, p.german_level, p.place, p.interests "
+                "FROM users u JOIN profiles p ON p.user_id = u.id"
+            )
+    finally:
+        await storage.close()
+    expected = ("2007-01/2007-12", "duldung", "A2", "helmstedt", '["german_course"]')
+    return {row["external_id"] for row in rows if tuple(row.values())[1:] == expected}
+
+
 async def outbox_statuses(dsn: str) -> dict[str, int]:
     storage = await open_storage(dsn)
     try:
@@ -121,6 +138,15 @@ async def test_two_webhook_processes_on_postgresql_chat_upload_broadcast_and_kil
             for port, process, log in zip(ports, processes, logs, strict=True):
                 await healthy(port, process, log)
             await populate(pg_dsn, api)
+
+            # Ten people send their whole onboarding at once; each person's updates alternate
+            # between the processes, and still every answer meets its question.
+            for user in STARTERS:
+                queue_onboarding(api, user)
+            await api.wait_for(lambda: all(
+                any(shows_offers(m) for m in api.sent_messages(user)) for user in STARTERS
+            ) or None, timeout=60)  # fmt: skip
+            assert await onboarded(pg_dsn) == {str(user) for user in STARTERS}
 
             # A young person: the updates alternate between the processes, also before consent.
             amira = User(api, AMIRA, language_code="en")
@@ -223,3 +249,4 @@ async def test_two_webhook_processes_on_postgresql_chat_upload_broadcast_and_kil
         text = log.read_text(encoding="utf-8")
         assert BROADCAST not in text and "Sprachcafé am Abend" not in text
         assert "Traceback" not in text, text
+

@@ -2,9 +2,14 @@
 
 A small tornado server (python-telegram-bot's own webhook extra) with two routes: the webhook
 path, which refuses a request without the right `X-Telegram-Bot-Api-Secret-Token` with 403
-(compared in constant time) and hands the update to the application's queue, and `GET
-/healthz`, which says whether the database answers. An update Telegram posts again (it does
-when an answer was late) is handled once: the last day's update ids are kept.
+(compared in constant time) and handles the update before it answers, and `GET /healthz`,
+which says whether the database answers. An update Telegram posts again (it does when an
+answer was late) is handled once: the last day's update ids are kept.
+
+Why handled before answering: Telegram posts a chat's next update only after the webhook
+answered the one before (other chats' updates come meanwhile, on other connections). So with
+several processes behind one URL, a person's second update cannot overtake their first on
+another process; answering at once would let it.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class WebhookHandler(tornado.web.RequestHandler):
             log.info("update %d came again; handled once", update.update_id)
             self.set_status(200)
             return
-        await self.application_.update_queue.put(update)
+        await self.application_.process_update(update)  # errors go to the error handler
         self.set_status(200)
 
     def check_xsrf_cookie(self) -> None:  # Telegram sends no cookies

@@ -132,3 +132,34 @@ def queue_tap(
                 "text": "question",
             }
         return api._queue({"update_id": update_id, "callback_query": query})
+
+
+# The whole onboarding, queued at once (bench_updates.py, the two-process test). Buttons are
+# tapped without checking the keyboard, so that the echo bot gets exactly the same updates.
+SCRIPT = [
+    ("text", "/start"),
+    ("button", "fl:a:language:en"),
+    ("text", "19"),  # the age comes before the consent question
+    ("button", "fl:a:consent:agree"),
+    ("button", "fl:a:residence_status:duldung"),
+    ("button", "fl:a:german_level:A2"),
+    ("text", "Helmstedt"),  # exact: taken without a tap
+    ("text", "07.2026"),  # when they came (an offer there waits for months with a Duldung)
+    ("button", "fl:a:reception:no"),
+    ("button", "fl:t:interests:german_course"),
+    ("button", "fl:d:interests"),
+]
+# The message each tap is on: Lotse's question of that step (ids count the person's and the
+# bot's messages of one chat: /start is 1, the language picker 2, ...). The echo bot never
+# edits, so for it the ids only have to exist... or not: it sends a new message either way.
+TAPPED_MESSAGE = {1: 2, 3: 5, 4: 6, 5: 7, 8: 12, 9: 13, 10: 13}
+
+
+def queue_onboarding(api: FakeBotAPI, user_id: int) -> None:
+    """A person's whole onboarding queued at once, before the bot answers anything: only a bot
+    that handles one person's inputs in order answers each at its question."""
+    for step, (kind, value) in enumerate(SCRIPT):
+        if kind == "text":
+            api.send_message(user_id, value, language_code="en")
+        else:
+            queue_tap(api, user_id, value, TAPPED_MESSAGE[step])

@@ -113,7 +113,8 @@ class BotAPIBase:
         self._webhook_error: tuple[int, str] | None = None
         self._webhook_next_try = 0.0
         self._webhook_attempts: list[tuple[int, int | None]] = []
-        self._webhook_thread: threading.Thread | None = None
+        self._webhook_threads: list[threading.Thread] = []
+        self._in_flight: set[object] = set()  # the chats whose update is being posted
         self.webhook_retry_delay = webhook_retry_delay
         # Counts every send; refuses with 429 over flood_limit (None: never). See flood.py.
         self._flood = FloodControl(flood_limit)

@@ -1,11 +1,14 @@
 """Webhooks: setWebhook, deleteWebhook, getWebhookInfo, and delivery as Telegram does it.
 
-While a webhook is set, getUpdates answers 409 and a background thread POSTs the queued updates
-to the webhook as JSON, one at a time and in order, with the X-Telegram-Bot-Api-Secret-Token
-header when a secret is set. An update leaves the queue only when the webhook answers 2xx;
-otherwise it is tried again after ``webhook_retry_delay`` seconds and getWebhookInfo shows the
-error. Telegram accepts only https URLs (ports 443, 80, 88, 8443); this fake also accepts
-``http://127.0.0.1:<any port>/...`` and only ever connects there (nothing leaves the machine).
+While a webhook is set, getUpdates answers 409 and background threads POST the queued updates
+to the webhook as JSON, with the X-Telegram-Bot-Api-Secret-Token header when a secret is set,
+as Telegram's Bot API server does (its WebhookActor): updates of one chat one at a time and in
+order, the next only after the webhook answered the one before; different chats at once, up to
+``max_connections`` (at most DELIVERY_THREADS here). An update leaves the queue only when the
+webhook answers 2xx; otherwise it is tried again after ``webhook_retry_delay`` seconds and
+getWebhookInfo shows the error. Telegram accepts only https URLs (ports 443, 80, 88, 8443);
+this fake also accepts ``http://127.0.0.1:<any port>/...`` and only ever connects there
+(nothing leaves the machine).
 `post_update` lets a test post to the bot's webhook itself, with a wrong or no secret.
 """
 
@@ -31,6 +34,24 @@ MAX_SECRET = 256
 _SECRET = re.compile(r"[A-Za-z0-9_-]*")
 _LOOPBACK = "127.0.0.1"
 POST_TIMEOUT = 5.0  # seconds the fake waits for the webhook's answer
+DELIVERY_THREADS = 8  # connections at once (Telegram's default max_connections is 40)
+
+
+def chat_of(update: JSON) -> object:
+    """What Telegram orders updates by: the chat (or the user, for inline queries); an update
+    without one is ordered with nothing."""
+    for kind in ("message", "edited_message", "my_chat_member", "chat_member"):
+        chat = update.get(kind, {}).get("chat", {}).get("id")
+        if chat is not None:
+            return chat
+    query = update.get("callback_query") or {}
+    chat = (query.get("message") or {}).get("chat", {}).get("id")
+    if chat is None:
+        chat = query.get("from", {}).get("id")
+    if chat is not None:
+        return chat
+    user = update.get("inline_query", {}).get("from", {}).get("id")
+    return user if user is not None else ("update", update.get("update_id"))
 
 
 def check_webhook_url(url: str) -> None:
@@ -160,16 +181,21 @@ class WebhookMixin(BotAPIBase):
 
     def _start_background(self) -> None:
         super()._start_background()
-        self._webhook_thread = threading.Thread(
-            target=self._deliver_forever, name=f"FakeBotAPI-webhook:{self.port}", daemon=True
-        )
-        self._webhook_thread.start()
+        self._webhook_threads = [
+            threading.Thread(target=self._deliver_forever, daemon=True,
+                             name=f"FakeBotAPI-webhook:{self.port}:{n}")
+            for n in range(DELIVERY_THREADS)
+        ]  # fmt: skip
+        for thread in self._webhook_threads:
+            thread.start()
 
     def _stop_background(self) -> None:
-        # Called with _stopping set: the thread ends after its current attempt.
-        if self._webhook_thread is not None:
-            self._webhook_thread.join()
-            self._webhook_thread = None
+        # Called with _stopping set: each thread ends after its current attempt.
+        with self._cond:
+            self._cond.notify_all()
+        for thread in self._webhook_threads:
+            thread.join()
+        self._webhook_threads = []
         super()._stop_background()
 
     def _deliver_forever(self) -> None:
@@ -183,14 +209,17 @@ class WebhookMixin(BotAPIBase):
                     self._cond.wait(min(wait, 0.5))
                     job = self._next_delivery()
             update, url, secret, queued = job
+            chat = chat_of(queued)
             status, error = _post(url, update, secret)  # without the lock: it may take a while
             with self._cond:
+                self._in_flight.discard(chat)
                 self._webhook_attempts.append((update["update_id"], status))
                 if status is not None and 200 <= status < 300:
                     self._updates = [u for u in self._updates if u is not queued]
                 else:
                     self._webhook_error = (self._now(), error)
                     self._webhook_next_try = time.monotonic() + self.webhook_retry_delay
+                self._cond.notify_all()  # that chat's next update may go now
 
     def _next_delivery(self) -> tuple[JSON, str, str | None, JSON] | None:
         """The next update to post (a copy, the URL, the secret, the queued original)."""
@@ -206,5 +235,11 @@ class WebhookMixin(BotAPIBase):
             self._webhook_error = (self._now(), "fake Bot API: delivers to http://127.0.0.1 only")
             self._webhook_next_try = time.monotonic() + self.webhook_retry_delay
             return None
-        first = self._updates[0]
+        if len(self._in_flight) >= self._webhook["max_connections"]:
+            return None
+        # The oldest update of a chat that has none on the way: a chat's updates stay in order.
+        first = next((u for u in self._updates if chat_of(u) not in self._in_flight), None)
+        if first is None:
+            return None
+        self._in_flight.add(chat_of(first))
         return copy.deepcopy(first), url, self._webhook["secret_token"], first
