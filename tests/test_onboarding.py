@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bot.content import Content
 from bot.core.person import birth_of_age
 from bot.service import LotseService
+from bot.storage.sqlite import SqliteStorage
 from tests.conftest import TODAY
 from tests.support.db import count, stored
 from tests.support.transcript import Transcript
@@ -301,3 +305,19 @@ async def test_typed_english_button_words_work_in_any_language(service: LotseSer
     assert chat.offer_ids()
     session = await service.session("test", "u1")
     assert session is not None and session.profile.interests == ("sport",)
+
+
+async def test_an_erased_person_leaves_no_trace_in_the_sqlite_file(
+    content: Content, db_path: Path
+) -> None:
+    """secure_delete: deleted rows are overwritten, not left in free pages of the file."""
+    service = LotseService(await SqliteStorage.open(db_path), content)
+    chat = Transcript(service, user="zz-erase-me-9431")
+    await chat.onboard()
+    await chat.send("/privacy")
+    await chat.tap("Delete all my data")
+    await chat.tap("Yes, delete everything")
+    await service.close()  # checkpointed: the WAL is written back and removed
+    assert b"zz-erase-me-9431" not in db_path.read_bytes()
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert not wal.exists() or b"zz-erase-me-9431" not in wal.read_bytes()

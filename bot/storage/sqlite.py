@@ -80,6 +80,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
         f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
         "PRAGMA synchronous = NORMAL",  # WAL: durable at checkpoints, no fsync per commit
         "PRAGMA wal_autocheckpoint = 0",  # checkpoints run in a thread (see `_committed`)
+        # Erased rows are overwritten, not left in free pages (some builds default to off).
+        "PRAGMA secure_delete = ON",
     ):
         conn.execute(pragma)
     return conn
