@@ -181,6 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, CatalogueError, FlowError, ContentError) as exc:
         print(f"lotse: cannot start:\n{exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from bot.channels.telegram import startup_problem
+
+        sentence = startup_problem(exc) if args.command == "run" else None
+        if sentence is None:
+            raise
+        print(f"lotse: cannot start:\n{sentence}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return 1

@@ -4,6 +4,7 @@ here decides what the chat would not (the same checks, the same views)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,8 @@ from bot.core.staff_views import grant_text
 from bot.invitations import create_invitation, qr_png
 from bot.service import LotseService
 
+log = logging.getLogger(__name__)
+
 ROLES = (ADMIN, COORDINATOR, PROVIDER, VOLUNTEER)
 CLI = "cli"
 
@@ -46,11 +49,15 @@ def _say(text: str) -> None:
 async def bot_username(config: Config) -> str:
     """The bot's @username: from getMe when a token is set, else LOTSE_BOT_USERNAME."""
     if config.telegram_token:
-        from telegram import Bot
+        from telegram.error import TelegramError
 
-        bot = Bot(config.telegram_token, base_url=config.api_base_url or None)
-        async with bot:
-            return bot.username or config.bot_username
+        from bot.channels.telegram import plain_bot
+
+        try:
+            async with plain_bot(config) as bot:
+                return bot.username or config.bot_username
+        except TelegramError as exc:  # offline, or a wrong token: the code still works
+            log.warning("could not ask Telegram for the bot's name (%s)", exc)
     return config.bot_username
 
 

@@ -39,6 +39,9 @@ class Delivery:
         self._elector: asyncio.Task | None = None
         self._sender_lock: Any = None  # the connection holding the sender's lock
         self.sending = False  # this process sends the outbox
+        # Told how many processes run on the database (PostgreSQL), while this one sends: the
+        # channel's rate limiter leaves room for the others' replies.
+        self.on_processes: Callable[[int], None] | None = None
 
     async def start(self) -> None:
         service = self.service
@@ -69,22 +72,42 @@ class Delivery:
                 self.waker.reschedule, "interval", seconds=OUTBOX_POLL_SECONDS,
                 id="outbox-poll", max_instances=1, coalesce=True,
             )  # fmt: skip
+            self.scheduler.add_job(
+                self._count_processes, "interval", seconds=ELECT_SECONDS,
+                id="count-processes", max_instances=1, coalesce=True,
+            )  # fmt: skip
         # Catalogue versions and staff grants another process (the CLI, a second bot) made:
         # heard at once on PostgreSQL, and looked for every POLL_SECONDS.
         await service.watch_changes()
         self.scheduler.add_job(
-            service.poll_changes, "interval", seconds=POLL_SECONDS, id="poll-changes",
+            self._poll_changes, "interval", seconds=POLL_SECONDS, id="poll-changes",
             max_instances=1, coalesce=True,
         )  # fmt: skip
         self.scheduler.add_job(
-            service.broadcaster.tick, "interval", seconds=PROGRESS_SECONDS,
+            self._broadcast_tick, "interval", seconds=PROGRESS_SECONDS,
             id="broadcast-progress", max_instances=1, coalesce=True,
         )  # fmt: skip
+
+    async def _poll_changes(self) -> None:
+        # The upkeep chores (retention, closing cases, reports): once, by the sending process.
+        await self.service.poll_changes(chores=self.sending)
+
+    async def _count_processes(self) -> None:
+        count = getattr(self.service.storage, "processes", None)
+        if self.sending and self.on_processes is not None and count is not None:
+            self.on_processes(await count())
+
+    async def _broadcast_tick(self) -> None:
+        """Start due broadcasts and report progress: only in the process that sends, so that
+        two processes never start the same one or both edit its progress message."""
+        if self.sending:
+            await self.service.broadcaster.tick()
 
     async def _become_sender(self) -> None:
         assert self.waker is not None
         self.waker.enabled = True
         self.sending = True
+        await self._count_processes()
         await self.waker.start()  # rows left 'sending' can only be a gone sender's
 
     async def _elect(self, elect: Callable[[], Awaitable[Any]]) -> None:

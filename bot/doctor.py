@@ -28,11 +28,12 @@ async def _token(config: Config) -> Finding:
             "warn", "TELEGRAM_BOT_TOKEN is not set",
             "needed for lotse run: get a token from @BotFather and export it",
         )  # fmt: skip
-    from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
+    from bot.channels.telegram import plain_bot
+
     try:
-        async with Bot(config.telegram_token, base_url=config.api_base_url or None) as bot:
+        async with plain_bot(config) as bot:
             return Finding("ok", f"the token belongs to @{bot.username}")
     except InvalidToken:
         return Finding("fail", "Telegram refuses the token", "copy it again from @BotFather")
@@ -46,7 +47,7 @@ async def _token(config: Config) -> Finding:
 async def examine(config: Config, now: datetime | None = None) -> list[Finding]:
     from bot.content import Content
     from bot.desk import live_files
-    from bot.storage.base import open_storage
+    from bot.storage.base import StorageUnavailable, open_storage
     from bot.storage.migrate import applied, migrations
 
     now = now or datetime.now(UTC)
@@ -60,6 +61,9 @@ async def examine(config: Config, now: datetime | None = None) -> list[Finding]:
             found.append(Finding("fail", f"webhook mode: {exc}"))
     try:
         storage = await open_storage(config.database)
+    except StorageUnavailable as exc:  # its sentence names LOTSE_DATABASE and what to check
+        found.append(Finding("fail", str(exc)))
+        return found
     except Exception as exc:
         shown = shown_database(config.database)
         found.append(Finding("fail", f"the database {shown} cannot be opened ({exc})",

@@ -26,9 +26,22 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class StartupRetryLine(logging.Filter):
+    """python-telegram-bot logs a failed start (Telegram unreachable, a wrong token) with its
+    whole traceback before raising; `lotse run` then says what to fix in one sentence, so the
+    library's record keeps its one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and "Network Retry Loop" in record.getMessage():
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def setup(level: str, secrets: Iterable[str] = (), stream=None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
+    handler.addFilter(StartupRetryLine())
     handler.set_name("lotse")
     root = logging.getLogger()
     # Replace only our own handler (a second call, or main() run by a test, keeps the others).

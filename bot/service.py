@@ -191,10 +191,13 @@ class LotseService:
         await self.sync_events()
         return self.content.version
 
-    async def poll_changes(self) -> None:
-        """What another process changed: a new catalogue version, staff grants."""
+    async def poll_changes(self, chores: bool = True) -> None:
+        """What another process changed: a new catalogue version, staff grants. With `chores`
+        (the one process that sends, of several): also the weekly, monthly and daily upkeep."""
         await self.refresh_catalogue()
         await self.desk.staff_changed()
+        if not chores:
+            return
         await self.desk.weekly_upkeep()
         await self.desk.monthly_snapshots()
         await self.forget_interim()

@@ -202,3 +202,17 @@ async def test_a_broadcast_started_on_one_process_is_sent_by_the_other(
     finally:
         await first.close()
         await second.close()
+
+
+async def test_each_listening_process_is_counted(pg_dsn: str) -> None:
+    first, second = await PostgresStorage.open(pg_dsn), await PostgresStorage.open(pg_dsn)
+    try:
+        assert await first.processes() == 0
+        await first.listen(lambda topic: None)
+        await second.listen(lambda topic: None)
+        assert await first.processes() == 2
+        await second.close()
+        assert await first.processes() == 1  # gone with its connection (also after kill -9)
+    finally:
+        await first.close()
+        await second.close()

@@ -134,3 +134,24 @@ async def test_the_per_chat_state_keeps_only_the_last_second() -> None:
     for n in range(5000):
         budget.spend(str(n), start + timedelta(seconds=n / 25))
     assert len(budget._last_by_chat) <= 1025
+
+
+async def test_with_more_processes_bulk_leaves_each_its_room_for_replies() -> None:
+    clock = Clock()
+    lanes = await limiter(clock)  # 30 overall, 25 bulk: 5 a second for replies
+    lanes.share(1)
+    assert lanes.bulk == 25
+    lanes.share(2)
+    assert lanes.bulk == 20  # the other process's replies get their 5 too
+    log: list[tuple[float, str]] = []
+    for chat in range(60):
+        await lanes.process_request(request(clock, log, f"b{chat}"), (), {}, "sendMessage",
+                                    {"chat_id": chat}, BULK)  # fmt: skip
+    times = [t for t, _ in log]
+    assert max(sum(1 for t in times if start <= t < start + 1 - 1e-9) for start in times) <= 20
+    lanes.share(3)
+    assert lanes.bulk == 15
+    lanes.share(9)
+    assert lanes.bulk == 1  # never nothing
+    lanes.share(1)
+    assert lanes.bulk == 25  # back when the others are gone

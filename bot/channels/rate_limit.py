@@ -8,6 +8,10 @@ restart), at most one per chat per second, and only while no reply is waiting. A
 message pauses the bulk lane for `retry_after` and is raised to the sender, which puts the row
 back (no retry hidden in here while a row is "sending"); a reply is retried after the wait.
 The per-chat pacing state only keeps chats of the last second.
+
+Several processes on one database: one of them sends all bulk messages, but each answers its
+own people, and this budget sees only its own replies. So the sending process lowers its bulk
+rate by REPLY_RESERVE a second for each other process (`share`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ BULK = "bulk"  # the rate_limit_args of a bulk message
 WINDOW = 1.05
 CHAT_GAP = 1.05
 BULK_WINDOW = 1.0  # our own budget, not Telegram's: no margin needed
+REPLY_RESERVE = 5.0  # a second, for the replies of each other process
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -58,6 +63,7 @@ class TwoLaneLimiter(BaseRateLimiter[str]):
         if not 0 < bulk <= overall:
             raise ValueError("the bulk rate must be above 0 and at most the overall rate")
         self.overall, self.bulk, self.retries = overall, bulk, retries
+        self.configured_bulk = bulk
         self.clock, self.sleep = clock, sleep
         self._sent: deque[float] = deque()  # everything, the last second
         self._bulk_sent: deque[float] = deque()  # bulk only, the last second
@@ -74,6 +80,13 @@ class TwoLaneLimiter(BaseRateLimiter[str]):
 
     async def shutdown(self) -> None:
         return None
+
+    def share(self, processes: int) -> None:
+        """`processes` run on the database: leave room for the others' replies."""
+        bulk = max(1.0, self.configured_bulk - REPLY_RESERVE * max(0, processes - 1))
+        if bulk != self.bulk:
+            log.info("%d processes: bulk messages at %.0f a second", processes, bulk)
+            self.bulk = bulk
 
     # -- the budget -----------------------------------------------------------------------
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from bot.config import ConfigError, shown_database
 from bot.storage.sql import Tx
 from bot.storage.unit import Unit
 
@@ -46,12 +48,32 @@ def is_postgres(database: Path | str) -> bool:
     return str(database).startswith(POSTGRES_PREFIXES)
 
 
+class StorageUnavailable(ConfigError):
+    """The database cannot be opened: one sentence for the operator, naming LOTSE_DATABASE."""
+
+
 async def open_storage(database: Path | str) -> Storage:
     """PostgreSQL for a postgresql:// URL, else the SQLite file."""
-    if is_postgres(database):
-        from bot.storage.postgres import PostgresStorage
+    try:
+        if is_postgres(database):
+            import asyncpg
 
-        return await PostgresStorage.open(str(database))
-    from bot.storage.sqlite import SqliteStorage
+            from bot.storage.postgres import PostgresStorage
 
-    return await SqliteStorage.open(database)
+            try:
+                return await PostgresStorage.open(str(database))
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                raise StorageUnavailable(_unavailable(database, exc)) from exc
+        from bot.storage.sqlite import SqliteStorage
+
+        return await SqliteStorage.open(database)
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise StorageUnavailable(_unavailable(database, exc)) from exc
+
+
+def _unavailable(database: Path | str, exc: Exception) -> str:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (
+        f"the database {shown_database(database)} cannot be opened ({reason}); "
+        "check LOTSE_DATABASE, and that the server runs and the user may connect."
+    )

@@ -27,6 +27,7 @@ POOL_MAX = 10
 LOCK_POOL_MAX = 20  # connections that hold a person's lock while their input runs
 SENDER_LOCK = 7_416_001  # the advisory lock of the one process that sends the outbox
 CHANGES_CHANNEL = "lotse_changes"  # NOTIFY: staff grants or the catalogue changed
+ALIVE_LOCK = 7_416_003  # held shared by every running process: how many there are
 STARTUP_LOCK = 7_416_002  # migrations and the first catalogue version: one process at a time
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -162,6 +163,17 @@ class PostgresStorage:
         await self._listener.add_listener(
             CHANGES_CHANNEL, lambda _conn, _pid, _channel, topic: changed(topic)
         )
+        # The same connection counts this process among the running ones (`processes`).
+        await self._listener.execute("SELECT pg_advisory_lock_shared($1)", ALIVE_LOCK)
+
+    async def processes(self) -> int:
+        """How many processes run on this database (each holds ALIVE_LOCK while it listens)."""
+        async with self.pool.acquire() as conn:
+            return int(await conn.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = 0 AND objid = $1 AND objsubid = 1 AND mode = 'ShareLock'",
+                ALIVE_LOCK,
+            ))  # fmt: skip
 
     async def close(self) -> None:
         if self._listener is not None:
