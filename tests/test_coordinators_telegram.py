@@ -17,7 +17,7 @@ from bot.core.access import COORDINATOR, Grant
 from bot.invitations import create_invitation
 from tests.conftest import FIXTURE_DATA
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram import User, asks, no_rejected_requests, running_bot, shows_offers
+from tests.support.telegram import User, no_rejected_requests, onboard, running_bot, shows_offers
 from tests.test_coordinators import NEW_OFFER, add_row, saved, set_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,15 +43,7 @@ async def test_a_new_coordinator_keeps_the_catalogue_from_telegram(
     async with running_bot(api, content, database, data=FIXTURE_DATA) as application:
         service = application.bot_data[SERVICE]
         # A young person subscribes to an event that will move, and stays mid-conversation.
-        await amira.send("/start", asks("language"))
-        await amira.press("fl:a:language:en", lambda m: "born" in m["text"])
-        await amira.send("17", asks("consent"))
-        await amira.press("fl:a:consent:agree", asks("residence_status"))
-        await amira.press("fl:a:residence_status:gestattung", asks("german_level"))
-        await amira.press("fl:a:german_level:A1", lambda m: "📎" in m["text"])
-        await amira.send("Helmstedt", asks("interests"))
-        await amira.press("fl:t:interests:german_course", asks("interests"))
-        await amira.press("fl:d:interests", shows_offers)
+        await onboard(amira)
         await amira.send("/events", lambda m: "ev:o:EV-T-1" in m["buttons"])
         await amira.press("ev:o:EV-T-1", lambda m: "ev:r:EV-T-1" in m["buttons"])
         await amira.press("ev:r:EV-T-1", lambda m: "ev:u:EV-T-1" in m["buttons"])

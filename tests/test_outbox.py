@@ -16,6 +16,7 @@ from bot.storage.base import Storage, open_storage
 from bot.storage.outbox import OutboxQueue, OutboxRow
 from tests.support import outbox_worker as worker
 from tests.support.clock import Clock
+from tests.support.db import rows_in
 
 FIELDS = {"age": "int", "status": "key", "german_level": "key", "place": "place",
           "interests": "keys"}  # fmt: skip
@@ -81,6 +82,7 @@ def reminder(event: str, due: datetime, offset: str = "2h", user: str = "1") -> 
         f"rem:{user}:{event}:{offset}:{due:%Y%m%dT%H%M}", "reminder", {"event": event}, due
     )
 
+
 async def due_reminders(database: Path | str, people: int) -> set[str]:
     """One due reminder for each of `people` people; their keys."""
     now = datetime.now(UTC)
@@ -98,16 +100,10 @@ async def due_reminders(database: Path | str, people: int) -> set[str]:
 
 
 async def outbox_statuses(database: Path | str) -> dict[str, str]:
-    db = await open_storage(database)
-    try:
-        async with db.transaction(write=False) as tx:
-            return {
-                row["key"]: row["status"]
-                for row in await tx.fetchall("SELECT key, status FROM outbox")
-            }
-    finally:
-        await db.close()
-
+    return {
+        row["key"]: row["status"]
+        for row in await rows_in(database, "SELECT key, status FROM outbox")
+    }
 
 
 @pytest.fixture
@@ -414,7 +410,6 @@ async def test_two_processes_drain_1000_reminders_and_a_kill_9_sends_nothing_twi
     reminder goes out once, at most the killed one's row in flight is in doubt."""
     import asyncio
     import signal
-
 
     keys = await due_reminders(pg_dsn, 1000)
     log = tmp_path / "handed-to-telegram.log"

@@ -28,8 +28,9 @@ from bot.core.profile import Profile, Session
 from bot.storage.base import open_storage
 from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.balancer import Balancer
+from tests.support.db import rows_in
 from tests.support.fake_bot_api import FakeBotAPI
-from tests.support.telegram import User, asks, queue_onboarding, shows_offers
+from tests.support.telegram import User, onboard, queue_onboarding, shows_offers
 from tests.test_coordinators import NEW_OFFER, add_row, saved
 from tests.test_coordinators_telegram import XLSX, download
 from tests.test_webhook_mode import SECRET, free_port
@@ -92,29 +93,19 @@ async def populate(dsn: str, api: FakeBotAPI) -> None:
 async def onboarded(dsn: str) -> set[str]:
     """Who has exactly the answers of the queued onboarding: 19 (born 2007), Duldung, A2,
     Helmstedt, German course."""
-    storage = await open_storage(dsn)
-    try:
-        async with storage.transaction(write=False) as tx:
-            rows = await tx.fetchall(
-                "SELECT u.external_id, p.birth, p.status, p.german_level, p.place, p.interests "
-                "FROM users u JOIN profiles p ON p.user_id = u.id"
-            )
-    finally:
-        await storage.close()
+    found = await rows_in(dsn, (
+        "SELECT u.external_id, p.birth, p.status, p.german_level, p.place, p.interests "
+        "FROM users u JOIN profiles p ON p.user_id = u.id"
+    ))  # fmt: skip
     expected = ("2007-01/2007-12", "duldung", "A2", "helmstedt", '["german_course"]')
-    return {row["external_id"] for row in rows if tuple(row.values())[1:] == expected}
+    return {row["external_id"] for row in found if tuple(row.values())[1:] == expected}
 
 
-async def outbox_statuses(dsn: str) -> dict[str, int]:
-    storage = await open_storage(dsn)
-    try:
-        async with storage.transaction(write=False) as tx:
-            rows = await tx.fetchall(
-                "SELECT status, COUNT(*) AS n FROM outbox WHERE kind = 'broadcast' GROUP BY status"
-            )
-    finally:
-        await storage.close()
-    return {row["status"]: int(row["n"]) for row in rows}
+async def broadcast_statuses(dsn: str) -> dict[str, int]:
+    found = await rows_in(dsn, (
+        "SELECT status, COUNT(*) AS n FROM outbox WHERE kind = 'broadcast' GROUP BY status"
+    ))  # fmt: skip
+    return {row["status"]: int(row["n"]) for row in found}
 
 
 def has(prefix: str):  # type: ignore[no-untyped-def]
@@ -150,15 +141,7 @@ async def test_two_webhook_processes_on_postgresql_chat_upload_broadcast_and_kil
 
             # A young person: the updates alternate between the processes, also before consent.
             amira = User(api, AMIRA, language_code="en")
-            await amira.send("/start", asks("language"))
-            await amira.press("fl:a:language:en", lambda m: "born" in m["text"])
-            await amira.send("17", asks("consent"))
-            await amira.press("fl:a:consent:agree", asks("residence_status"))
-            await amira.press("fl:a:residence_status:gestattung", asks("german_level"))
-            await amira.press("fl:a:german_level:A1", lambda m: "📎" in m["text"])
-            await amira.send("Helmstedt", asks("interests"))
-            await amira.press("fl:t:interests:german_course", asks("interests"))
-            await amira.press("fl:d:interests", shows_offers)
+            await onboard(amira)
             assert balancer.served[0] >= 4 and balancer.served[1] >= 4
 
             # The operator grants a coordinator on the command line; she opens the link.
@@ -231,7 +214,7 @@ async def test_two_webhook_processes_on_postgresql_chat_upload_broadcast_and_kil
             assert max(counts.values()) == 1  # nobody twice
             assert len(counts) >= len(PEOPLE) - 1  # at most the one in flight is lost
             await amira.send("/help", lambda m: "/offers" in m["text"])
-            statuses = await outbox_statuses(pg_dsn)
+            statuses = await broadcast_statuses(pg_dsn)
             assert statuses.get("unknown", 0) <= 1 and "cancelled" not in statuses, statuses
             assert statuses["sent"] >= len(PEOPLE)  # the 120 and Amira, but the one in flight
             assert ELECTED in logs[survivor].read_text(encoding="utf-8")

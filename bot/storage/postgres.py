@@ -75,6 +75,16 @@ class PostgresTx:
         await self.conn.execute("SELECT pg_notify($1, $2)", CHANGES_CHANNEL, topic)
 
 
+@asynccontextmanager
+async def _advisory(conn: asyncpg.Connection, key_sql: str, key: object) -> AsyncIterator[None]:
+    """A session-level advisory lock on `conn` while the block runs (waits for it)."""
+    await conn.execute(f"SELECT pg_advisory_lock({key_sql})", key)
+    try:
+        yield
+    finally:
+        await conn.execute(f"SELECT pg_advisory_unlock({key_sql})", key)
+
+
 class PostgresStorage:
     dialect = "postgresql"
     single_writer = False
@@ -118,12 +128,8 @@ class PostgresStorage:
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:
-        async with self.pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock($1)", STARTUP_LOCK)
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", STARTUP_LOCK)
+        async with self.pool.acquire() as conn, _advisory(conn, "$1", STARTUP_LOCK):
+            yield
 
     @asynccontextmanager
     async def person_lock(self, key: str) -> AsyncIterator[None]:
@@ -134,12 +140,9 @@ class PostgresStorage:
             self._lock_pool = await asyncpg.create_pool(
                 self.dsn, min_size=0, max_size=LOCK_POOL_MAX
             )
-        async with self._lock_pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", key)
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
+        pool = self._lock_pool
+        async with pool.acquire() as conn, _advisory(conn, "hashtextextended($1, 0)", key):
+            yield
 
     async def try_sender_lock(self) -> asyncpg.Connection | None:
         """Become the one process that sends the outbox (so Telegram's limits hold for all):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bot.service import LotseService
+from bot.storage.base import open_storage
 
 
 async def count(service: LotseService, table: str) -> int:
@@ -16,6 +18,16 @@ async def count(service: LotseService, table: str) -> int:
 async def rows(service: LotseService, sql: str, params: tuple = ()) -> list[Any]:
     async with service.storage.transaction(write=False) as tx:
         return list(await tx.fetchall(sql, params))
+
+
+async def rows_in(database: Path | str, sql: str, params: tuple = ()) -> list[Any]:
+    """Rows of a database no service of this test has open (another process writes it)."""
+    storage = await open_storage(database)
+    try:
+        async with storage.transaction(write=False) as tx:
+            return list(await tx.fetchall(sql, params))
+    finally:
+        await storage.close()
 
 
 async def dump(service: LotseService) -> str:

@@ -87,6 +87,20 @@ class User:
         return await self._after(lambda: self.api.press_button(self.id, data), expect)
 
 
+async def onboard(user: User) -> dict:
+    """The questions in English, answered as a 17-year-old in the asylum procedure with A1 in
+    Helmstedt who wants a German course; returns the message with the offers."""
+    await user.send("/start", asks("language"))
+    await user.press("fl:a:language:en", lambda m: "born" in m["text"])
+    await user.send("17", asks("consent"))
+    await user.press("fl:a:consent:agree", asks("residence_status"))
+    await user.press("fl:a:residence_status:gestattung", asks("german_level"))
+    await user.press("fl:a:german_level:A1", lambda m: "📎" in m["text"])
+    await user.send("Helmstedt", asks("interests"))
+    await user.press("fl:t:interests:german_course", asks("interests"))
+    return await user.press("fl:d:interests", shows_offers)
+
+
 def asks(step: str) -> Callable[[dict], bool]:
     return lambda m: any(b.startswith((f"fl:a:{step}:", f"fl:t:{step}:")) for b in m["buttons"])
 
