@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lotse: cannot start:\n{exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from bot.channels.telegram import startup_problem
+        from bot.channels.telegram_cli import startup_problem
 
         sentence = startup_problem(exc) if args.command == "run" else None
         if sentence is None:

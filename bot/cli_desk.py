@@ -51,7 +51,7 @@ async def bot_username(config: Config) -> str:
     if config.telegram_token:
         from telegram.error import TelegramError
 
-        from bot.channels.telegram import plain_bot
+        from bot.channels.telegram_cli import plain_bot
 
         try:
             async with plain_bot(config) as bot:

@@ -28,20 +28,16 @@ async def _token(config: Config) -> Finding:
             "warn", "TELEGRAM_BOT_TOKEN is not set",
             "needed for lotse run: get a token from @BotFather and export it",
         )  # fmt: skip
-    from telegram.error import InvalidToken, NetworkError, TelegramError
+    from telegram.error import TelegramError
 
-    from bot.channels.telegram import plain_bot
+    from bot.channels.telegram_cli import plain_bot, telegram_problem
 
     try:
         async with plain_bot(config) as bot:
             return Finding("ok", f"the token belongs to @{bot.username}")
-    except InvalidToken:
-        return Finding("fail", "Telegram refuses the token", "copy it again from @BotFather")
-    except NetworkError as exc:
-        return Finding("fail", f"Telegram cannot be reached ({exc})",
-                       "check the network, a proxy, or TELEGRAM_API_BASE_URL")  # fmt: skip
     except TelegramError as exc:
-        return Finding("fail", f"Telegram answered: {exc}")
+        what, fix = telegram_problem(exc) or (f"Telegram answered: {exc}", "")
+        return Finding("fail", what, fix)
 
 
 async def examine(config: Config, now: datetime | None = None) -> list[Finding]:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from bot.channels.telegram import plain_bot
+from bot.channels.telegram_cli import plain_bot
 from bot.config import ROOT, Config
 from bot.storage.base import StorageUnavailable, open_storage
 from tests.support.fake_bot_api import FakeBotAPI

@@ -16,13 +16,12 @@ import logging
 from dataclasses import replace
 
 from telegram import (
-    Bot,
     BotCommand,
     BotCommandScopeChat,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -146,24 +145,6 @@ def build_application(
         application.bot_data[SERVICE] = service
     register_handlers(application)
     return application
-
-
-def plain_bot(config: Config) -> Bot:
-    """A Bot for one-off calls from the command line (getMe), on TELEGRAM_API_BASE_URL when
-    it is set."""
-    if config.api_base_url:
-        return Bot(config.telegram_token, base_url=config.api_base_url.rstrip("/"))
-    return Bot(config.telegram_token)
-
-
-def startup_problem(exc: BaseException) -> str | None:
-    """One sentence for what stopped `lotse run` that the operator can fix, or None."""
-    if isinstance(exc, InvalidToken):
-        return "Telegram refuses TELEGRAM_BOT_TOKEN; copy it again from @BotFather."
-    if isinstance(exc, NetworkError):
-        return (f"Telegram cannot be reached ({exc.message}); check the network, a proxy, "
-                "or TELEGRAM_API_BASE_URL.")  # fmt: skip
-    return None
 
 
 def register_handlers(application: Application) -> None:
