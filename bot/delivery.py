@@ -94,8 +94,12 @@ class Delivery:
 
     async def _count_processes(self) -> None:
         count = getattr(self.service.storage, "processes", None)
-        if self.sending and self.on_processes is not None and count is not None:
+        if not (self.sending and self.on_processes is not None and count is not None):
+            return
+        try:
             self.on_processes(await count())
+        except Exception:  # the budget stays as it was; the next count tries again
+            log.warning("could not count the processes on the database", exc_info=True)
 
     async def _broadcast_tick(self) -> None:
         """Start due broadcasts and report progress: only in the process that sends, so that

@@ -4,9 +4,9 @@ changed in one transaction, reply.
 The content (conversations, catalogue, events, translations) can be replaced while the bot
 runs (`replace_content`); every input reads the content of its moment.
 
-One module, over 300 lines: the input path, the content swaps, the outbox rendering and the
-periodic jobs meet here; each delegates to its module (desk, broadcasting, reports, news,
-retention).
+One module, over 300 lines: the input path, the content swaps, the outbox rendering, the
+periodic jobs and what other processes change meet here; each delegates to its module (desk,
+broadcasting, reports, news, retention; the SQL of interim sessions is in storage/interim.py).
 """
 
 from __future__ import annotations
@@ -121,8 +121,12 @@ class LotseService:
         self.counselling = Counselling(self)
         self.operator = Operator()  # LOTSE_OPERATOR_NAME, _CONTACT, LOTSE_RETENTION_DAYS
         self._retention_day: date | None = None
-        # Reading what another process changed (NOTIFY), by topic: "staff", "catalogue".
-        self._reading: dict[str, set[asyncio.Task[None]]] = {"staff": set(), "catalogue": set()}
+        # What another process may announce (NOTIFY), how this one reads it, and the readings
+        # running now.
+        self._readers: dict[str, Callable[[], Awaitable[object]]] = {
+            "staff": self.desk.staff_changed, "catalogue": self.refresh_catalogue,
+        }  # fmt: skip
+        self._reading: dict[str, set[asyncio.Task[None]]] = {t: set() for t in self._readers}
         self._refreshing = asyncio.Lock()  # one catalogue swap at a time
 
     @classmethod
@@ -211,7 +215,7 @@ class LotseService:
 
     async def forget_interim(self) -> int:
         """Delete the conversations before consent or without saving whose last input was
-        MEMORY_HOURS ago (every process may: the delete is idempotent)."""
+        MEMORY_HOURS ago (an upkeep chore; `_read` never returns them anyway)."""
         moment = self.clock() - timedelta(hours=MEMORY_HOURS)
         forgotten = await self.storage.run(lambda unit: unit.interim.forget_before(moment))
         if forgotten:
@@ -252,10 +256,7 @@ class LotseService:
 
     async def _read_change(self, topic: str) -> None:
         try:
-            if topic == "staff":
-                await self.desk.staff_changed()
-            elif topic == "catalogue":
-                await self.refresh_catalogue()
+            await self._readers[topic]()
         except Exception:
             log.exception("could not read a change another process made (%s)", topic)
 

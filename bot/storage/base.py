@@ -54,20 +54,22 @@ class StorageUnavailable(ConfigError):
 
 async def open_storage(database: Path | str) -> Storage:
     """PostgreSQL for a postgresql:// URL, else the SQLite file."""
-    try:
-        if is_postgres(database):
-            import asyncpg
+    failures: tuple[type[Exception], ...]
+    if is_postgres(database):
+        import asyncpg
 
-            from bot.storage.postgres import PostgresStorage
+        from bot.storage.postgres import PostgresStorage
 
-            try:
-                return await PostgresStorage.open(str(database))
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                raise StorageUnavailable(_unavailable(database, exc)) from exc
+        opening = PostgresStorage.open(str(database))
+        failures = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+    else:
         from bot.storage.sqlite import SqliteStorage
 
-        return await SqliteStorage.open(database)
-    except (OSError, sqlite3.OperationalError) as exc:
+        opening = SqliteStorage.open(database)
+        failures = (OSError, sqlite3.OperationalError)
+    try:
+        return await opening
+    except failures as exc:
         raise StorageUnavailable(_unavailable(database, exc)) from exc
 
 
