@@ -83,13 +83,13 @@ def reminder(event: str, due: datetime, offset: str = "2h", user: str = "1") -> 
     )
 
 
-async def due_reminders(database: Path | str, people: int) -> set[str]:
-    """One due reminder for each of `people` people; their keys."""
+async def due_reminders(database: Path | str, people: int, first: int = 0) -> set[str]:
+    """One due reminder for each of `people` new people (numbered from `first`); their keys."""
     now = datetime.now(UTC)
     db = await open_storage(database)
     keys = set()
     try:
-        for user in range(people):
+        for user in range(first, first + people):
             await person(db, str(user))
             plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
             await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)

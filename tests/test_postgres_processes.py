@@ -86,7 +86,7 @@ async def test_one_process_sends_the_outbox_and_another_takes_over_when_it_goes(
         # The sender goes; the other takes over and sends what falls due next.
         gone, stays = (first, second) if first.sending else (second, first)
         await gone.stop()
-        more = await due_reminders_for(pg_dsn, 40, 45)
+        more = await due_reminders(pg_dsn, 5, first=40)
         for _ in range(400):
             if stays.sending and set((await outbox_statuses(pg_dsn)).values()) == {"sent"}:
                 break
@@ -101,27 +101,6 @@ async def test_one_process_sends_the_outbox_and_another_takes_over_when_it_goes(
             await d.stop()
         for service in services:
             await service.close()
-
-
-async def due_reminders_for(database: str, start: int, end: int) -> set[str]:
-    """Due reminders for the people numbered start..end-1 (new ones)."""
-    from datetime import UTC, datetime, timedelta
-
-    from bot.storage.base import open_storage
-    from tests.test_outbox import Store, person, reminder
-
-    now = datetime.now(UTC)
-    db = await open_storage(database)
-    keys = set()
-    try:
-        for user in range(start, end):
-            await person(db, str(user))
-            plan = [reminder("EV-1", now - timedelta(minutes=1), user=str(user))]
-            await Store(db).subscribe("telegram", str(user), "EV-1", plan, now)
-            keys.add(plan[0].key)
-    finally:
-        await db.close()
-    return keys
 
 
 async def until(check, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
