@@ -38,6 +38,7 @@ from bot.service import LotseService  # noqa: E402
 from bot.storage.base import open_storage  # noqa: E402
 from tests.support.balancer import Balancer  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI, FloodLimit  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
 
 FIRST = 100_000  # recipients' Telegram ids
 CHATTERS = list(range(5_000, 5_050))
@@ -120,14 +121,6 @@ def quantiles(values: list[float]) -> str:
         return "n/a"
     cuts = statistics.quantiles(values, n=100)
     return f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, n={len(values)}"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def main(recipients: int, postgres: bool = False, webhook: int = 0) -> None:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.balancer import Balancer  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
+from tests.support.net import free_port  # noqa: E402
 from tests.support.telegram import SCRIPT, TAPPED_MESSAGE, queue_tap  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -65,14 +66,6 @@ class Replies:
 
 WEBHOOK_PROCESSES = {"pg_hook1": 1, "pg_hook2": 2}  # webhook kinds: how many processes
 SECRET = "bench-secret-0123456789"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def run_once(

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import datetime as dtm
 import json
-import socket
 import struct
 import threading
 import time
@@ -65,6 +64,7 @@ from tests.support.fake_bot_api import (
     post_update,
     validate_reply_markup,
 )
+from tests.support.net import free_port
 
 USER = 4242
 
@@ -1014,12 +1014,6 @@ async def test_chat_scopes_need_the_chat_and_the_member(api: FakeBotAPI, bot: Bo
 
 
 # --- webhooks ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class FlakyWebhook:

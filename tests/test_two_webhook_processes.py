@@ -30,10 +30,11 @@ from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.balancer import Balancer
 from tests.support.db import rows_in
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.net import free_port
 from tests.support.telegram import User, onboard, queue_onboarding, shows_offers
 from tests.test_coordinators import NEW_OFFER, add_row, saved
 from tests.test_coordinators_telegram import XLSX, download
-from tests.test_webhook_mode import SECRET, free_port
+from tests.test_webhook_mode import SECRET
 
 PEOPLE = range(9101, 9221)  # 120 young people in Helmstedt, stored earlier
 STARTERS = range(8001, 8011)  # ten who start at the same moment

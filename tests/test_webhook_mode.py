@@ -6,7 +6,6 @@ my_chat_member marks a person blocked and unblocked; the settings are checked.""
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import httpx
@@ -22,15 +21,10 @@ from tests.conftest import FIXTURE_DATA, NOW
 from tests.support.db import rows
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.fake_bot_api.webhook import post_update
+from tests.support.net import free_port
 from tests.support.telegram import User, asks
 
 SECRET = "s3cret-token-for-tests_0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_webhook_mode_answers_refuses_impostors_and_handles_a_replay_once(

@@ -5,6 +5,7 @@ Only translation: the service and the core decide."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from telegram import (
     Bot,
@@ -41,32 +42,18 @@ class TelegramCases:
         return topic.message_thread_id
 
     async def post(self, chat_id: str, thread_id: int | None, reply: Reply) -> bool:
-        try:
-            await send_reply(self.bot, int(chat_id), reply, thread_id=thread_id)
-        except Forbidden:
-            log.info("a case message could not be delivered: the chat blocked the bot")
-            return False
-        except TelegramError as exc:
-            log.warning("a case message could not be delivered: %s", exc)
-            return False
-        return True
+        return await _arrived(
+            send_reply(self.bot, int(chat_id), reply, thread_id=thread_id), "delivered"
+        )
 
     async def copy(
         self, from_chat: str, message_id: int, to_chat: str, thread_id: int | None,
         buttons: Reply | None = None,
     ) -> bool:  # fmt: skip
-        try:
-            await self.bot.copy_message(
-                int(to_chat), int(from_chat), message_id, message_thread_id=thread_id,
-                reply_markup=keyboard(buttons) if buttons is not None else None,
-            )  # fmt: skip
-        except Forbidden:
-            log.info("a case message could not be copied: the chat blocked the bot")
-            return False
-        except TelegramError as exc:
-            log.warning("a case message could not be copied: %s", exc)
-            return False
-        return True
+        return await _arrived(self.bot.copy_message(
+            int(to_chat), int(from_chat), message_id, message_thread_id=thread_id,
+            reply_markup=keyboard(buttons) if buttons is not None else None,
+        ), "copied")  # fmt: skip
 
     async def close_topic(self, chat_id: str, thread_id: int) -> bool:
         try:
@@ -177,3 +164,16 @@ async def on_inline_query(service: LotseService, bot: Bot, update: Update) -> No
         await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
     except TelegramError as exc:
         log.info("an inline query could not be answered: %s", exc)
+
+
+async def _arrived(sending: Awaitable[object], done: str) -> bool:
+    """Whether a case message reached its chat; a chat that blocked the bot is expected."""
+    try:
+        await sending
+    except Forbidden:
+        log.info("a case message could not be %s: the chat blocked the bot", done)
+        return False
+    except TelegramError as exc:
+        log.warning("a case message could not be %s: %s", done, exc)
+        return False
+    return True

@@ -145,6 +145,7 @@ def _base_dir(account: pwd.struct_passwd | None) -> Path:
 
 
 def _free_port() -> int:
+    # Not tests.support.net's: this file also runs as a script (the watchdog), standing alone.
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
